@@ -1,0 +1,513 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) Contributors to the acreto.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""HTTP client for the Acreto API v2.
+
+Plain Python on top of requests, with no Ansible imports, so that it can be
+unit-tested on its own. The module glue lives in _module.py.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import functools
+import html
+import inspect
+import json
+import random
+import re
+import socket
+import ssl
+import traceback
+import warnings
+from urllib.parse import urlsplit
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import (
+        ConnectTimeoutError,
+        HTTPError as Urllib3HTTPError,
+        InsecureRequestWarning,
+        NewConnectionError,
+        ProtocolError,
+        ReadTimeoutError,
+        SSLError as Urllib3SSLError,
+    )
+    from urllib3.util.retry import Retry
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+
+
+DEFAULT_ENDPOINT = "https://api-is-rock-solid.acreto.net/v2"
+DEFAULT_TOKEN_LIFETIME = 600
+RETRY_STATUSES = frozenset((429, 502, 503, 504))
+IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
+# A Retry-After beyond this is waited for this long only, so one answer cannot stall a run for hours.
+RETRY_AFTER_MAX = 120
+MESSAGE_MAX = 200
+
+TOKEN_REJECTED_MESSAGE = (
+    "The API token was rejected (expired or invalid); tokens live 600 s. Pass username and password so the "
+    "collection can log in again, or get a fresh token with acreto.platform.acreto_auth."
+)
+NO_CREDENTIALS_MESSAGE = "No credentials: pass token, or username and password."
+
+
+class AcretoError(Exception):
+    """A failed API call.
+
+    str() is one line: what was sent, what came back, and the API's own message, e.g.
+    ``POST /customers/.../devices returned 400: profileGroup not found``.
+    ``uncertain`` is True when a non-idempotent request (POST) may have been applied
+    although it failed (connection dropped after sending, read timeout, 5xx).
+    """
+
+    def __init__(self, message=None, method=None, path=None, status=None, api_message=None,
+                 api_error=None, uncertain=False, retries=0):
+        self.method = method
+        self.path = path
+        self.status = status
+        self.api_message = api_message
+        self.api_error = api_error
+        self.uncertain = uncertain
+        self.retries = retries
+        if message is None:
+            message = describe_failure(method, path, status, api_message, retries)
+        self.message = message
+        super().__init__(message)
+
+    def __str__(self):
+        return self.message
+
+
+class AcretoAuthError(AcretoError):
+    """Login failed, or the token was rejected and the client cannot log in again."""
+
+
+def describe_failure(method, path, status, detail, retries=0):
+    """'<METHOD> <path> returned <status|no response>[ after N retries][: detail]'."""
+    text = f"{method} {path} returned " + ("no response" if status is None else str(status))
+    if retries:
+        text += f" after {retries} retr{'y' if retries == 1 else 'ies'}"
+    if detail:
+        text += ": " + " ".join(str(detail).split())
+    return text
+
+
+def _one_line(text, limit=MESSAGE_MAX):
+    text = " ".join(str(text).split())
+    if len(text) > limit:
+        text = text[:limit - 3].rstrip() + "..."
+    return text
+
+
+_DROP_BLOCKS = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def first_text_line(body, limit=MESSAGE_MAX):
+    """First meaningful line of a text body; markup is dropped, so an HTML error page gives its title."""
+    if not body:
+        return None
+    if "<" in body:
+        body = _TAG.sub("\n", _DROP_BLOCKS.sub("\n", body))
+        body = html.unescape(body)
+    for line in body.splitlines():
+        line = line.strip()
+        if line:
+            return _one_line(line, limit)
+    return None
+
+
+def _api_message(data):
+    """The API's own message from a parsed error body ({"code": ..., "message": ...})."""
+    if isinstance(data, dict):
+        for key in ("message", "error", "detail", "msg"):
+            value = data.get(key)
+            if isinstance(value, str) and value.strip():
+                return _one_line(value)
+        return _one_line(json.dumps(data, sort_keys=True)) if data else None
+    if isinstance(data, str):
+        return _one_line(data) if data.strip() else None
+    if data is None:
+        return None
+    return _one_line(json.dumps(data))
+
+
+def _exception_chain(err):
+    """The exception and everything it wraps (args, .reason, causes), outermost first."""
+    seen = []
+    todo = [err]
+    while todo:
+        current = todo.pop(0)
+        if not isinstance(current, BaseException) or any(current is known for known in seen):
+            continue
+        seen.append(current)
+        todo.extend(arg for arg in getattr(current, "args", ()) if isinstance(arg, BaseException))
+        todo.extend((getattr(current, "reason", None), current.__cause__, current.__context__))
+    return seen
+
+
+def _os_reason(chain):
+    """The operating system's words for a failed connection, from the innermost OSError."""
+    for item in reversed(chain):
+        if isinstance(item, socket.gaierror):
+            return "name resolution failed: " + _one_line(item.strerror or item)
+        if isinstance(item, OSError) and not isinstance(item, socket.timeout):
+            return _one_line(item.strerror or item or type(item).__name__)
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def _retry_class():
+    """The Retry subclass; built on first use so that this file imports without urllib3."""
+
+    class _Retry(Retry):
+        """urllib3 Retry with the client's policy on top.
+
+        - Methods outside IDEMPOTENT_METHODS (POST) are retried on 429 only, which means the
+          request was refused and not applied. A read error after sending is never retried for
+          them (urllib3 re-raises it because they are not in allowed_methods). Connect errors are
+          retried for every method: the request never left the machine.
+        - Retry-After is honoured up to RETRY_AFTER_MAX.
+        - Each retry is reported to the owning client so that it can count attempts.
+        """
+
+        _on_retry = None
+        _compat_backoff_max = None
+        _compat_jitter = 0.0
+
+        def is_retry(self, method, status_code, has_retry_after=False):
+            if method and method.upper() not in IDEMPOTENT_METHODS:
+                return status_code == 429
+            return super().is_retry(method, status_code, has_retry_after)
+
+        def get_retry_after(self, response):
+            value = super().get_retry_after(response)
+            if value is None:
+                return None
+            return min(value, RETRY_AFTER_MAX)
+
+        def get_backoff_time(self):
+            value = super().get_backoff_time()
+            # urllib3 < 2 has neither backoff_max nor backoff_jitter as parameters
+            if self._compat_backoff_max is not None and value > 0:
+                value = min(self._compat_backoff_max, value + random.random() * self._compat_jitter)
+            return value
+
+        def new(self, **kw):
+            retry = super().new(**kw)
+            retry._on_retry = self._on_retry
+            retry._compat_backoff_max = self._compat_backoff_max
+            retry._compat_jitter = self._compat_jitter
+            return retry
+
+        def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+            retry = super().increment(method=method, url=url, response=response, error=error, _pool=_pool,
+                                      _stacktrace=_stacktrace)
+            if self._on_retry is not None:
+                self._on_retry(method)
+            return retry
+
+    return _Retry
+
+
+def _build_retry(retries, backoff_factor, backoff_max, on_retry):
+    params = inspect.signature(Retry.__init__).parameters
+    kwargs = {
+        "total": retries,
+        "connect": retries,
+        "read": retries,
+        "status": retries,
+        "status_forcelist": RETRY_STATUSES,
+        "backoff_factor": backoff_factor,
+        "raise_on_status": False,
+        "respect_retry_after_header": True,
+    }
+    if "other" in params:
+        # TLS and other errors are not worth retrying: they will not go away within seconds.
+        kwargs["other"] = 0
+    methods_param = "allowed_methods" if "allowed_methods" in params else "method_whitelist"
+    kwargs[methods_param] = IDEMPOTENT_METHODS
+    native = "backoff_max" in params and "backoff_jitter" in params
+    if native:
+        kwargs["backoff_max"] = backoff_max
+        kwargs["backoff_jitter"] = backoff_factor
+    retry = _retry_class()(**kwargs)
+    retry._on_retry = on_retry
+    if not native:
+        retry._compat_backoff_max = backoff_max
+        retry._compat_jitter = backoff_factor
+    return retry
+
+
+class AcretoClient:
+    """One keep-alive session to the Acreto API for the calls of one module run."""
+
+    def __init__(self, endpoint, username=None, password=None, token=None, validate_certs=True, ca_path=None,
+                 timeout=30, retries=5, backoff_factor=0.5, backoff_max=30):
+        if not HAS_REQUESTS:
+            raise AcretoError("The Python library 'requests' is required to talk to the Acreto API.")
+        self.endpoint, self._hostport = self._normalise_endpoint(endpoint)
+        self.username = username
+        self._password = password
+        self.token = token.strip() if isinstance(token, str) and token.strip() else None
+        self.customers = None
+        self.expires_in = None
+        self.timeout = timeout
+        self.request_count = {}
+        self._secrets = {secret for secret in (password, self.token) if secret}
+        self._call_retries = 0
+        if not validate_certs:
+            self._verify = False
+        elif ca_path:
+            self._verify = ca_path
+        else:
+            self._verify = True
+
+        self._session = requests.Session()
+        self._session.headers.update({
+            "Accept": "application/json",
+            "User-Agent": "acreto.platform " + requests.utils.default_user_agent(),
+        })
+        adapter = HTTPAdapter(max_retries=_build_retry(retries, backoff_factor, backoff_max, self._note_retry))
+        self._session.mount("https://", adapter)
+        self._session.mount("http://", adapter)
+
+    # -- public API -------------------------------------------------------
+
+    def login(self):
+        """POST auth/login with username and password; returns the response body."""
+        if not self._can_login:
+            raise AcretoAuthError("Login needs username and password.")
+        shown = "/auth/login"
+        prefix = f"Login as '{self.username}' failed: "
+        try:
+            response = self._send("POST", "auth/login", {"username": self.username, "password": self._password},
+                                  None, authenticate=False)
+            if response.status_code >= 300:
+                err = self._http_error("POST", shown, response)
+                if 400 <= response.status_code < 500:
+                    raise AcretoAuthError(prefix + err.message, method="POST", path=shown, status=err.status,
+                                          api_message=err.api_message, api_error=err.api_error)
+                raise err
+            data = self._decode("POST", shown, response)
+        except AcretoAuthError:
+            raise
+        except AcretoError as err:
+            # Logging in changes nothing on the platform, so it is never uncertain.
+            err.message = prefix + err.message
+            err.uncertain = False
+            raise
+        token = data.get("accessToken") if isinstance(data, dict) else None
+        if not token or not isinstance(token, str):
+            raise AcretoAuthError(prefix + f"POST {shown} returned {response.status_code} without an accessToken",
+                                  method="POST", path=shown, status=response.status_code)
+        self.token = token
+        self._secrets.add(token)
+        customers = data.get("customers")
+        self.customers = customers if isinstance(customers, list) else []
+        self.expires_in = self._lifetime(data.get("expiry"))
+        return data
+
+    def get(self, path, params=None):
+        return self.request("GET", path, params=params)
+
+    def post(self, path, body=None):
+        return self.request("POST", path, body=body)
+
+    def put(self, path, body):
+        return self.request("PUT", path, body=body)
+
+    def delete(self, path):
+        return self.request("DELETE", path)
+
+    def request(self, method, path, body=None, params=None):
+        """Send one API request; returns the parsed JSON body, or None for an empty body."""
+        method = method.upper()
+        shown = "/" + path.lstrip("/")
+        fresh_login = False
+        if self.token is None:
+            if not self._can_login:
+                raise AcretoAuthError(NO_CREDENTIALS_MESSAGE, method=method, path=shown)
+            self.login()
+            fresh_login = True
+        response = self._send(method, path, body, params)
+        if response.status_code == 401:
+            # A 401 means the request was refused, so replaying it (POST included) cannot duplicate anything.
+            if not self._can_login:
+                err = self._http_error(method, shown, response)
+                raise AcretoAuthError(TOKEN_REJECTED_MESSAGE, method=method, path=shown, status=401,
+                                      api_message=err.api_message, api_error=err.api_error)
+            if not fresh_login:
+                self.login()
+                response = self._send(method, path, body, params)
+            if response.status_code == 401:
+                err = self._http_error(method, shown, response)
+                detail = f" (with a fresh token for '{self.username}')"
+                raise AcretoAuthError(describe_failure(method, shown, 401, None) + detail
+                                      + (": " + err.api_message if err.api_message else ""),
+                                      method=method, path=shown, status=401,
+                                      api_message=err.api_message, api_error=err.api_error)
+        if response.status_code >= 300:
+            raise self._http_error(method, shown, response)
+        return self._decode(method, shown, response)
+
+    def close(self):
+        self._session.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    # -- internals --------------------------------------------------------
+
+    @property
+    def _can_login(self):
+        return bool(self.username and self._password)
+
+    @staticmethod
+    def _normalise_endpoint(endpoint):
+        text = _one_line(endpoint or "", 300)
+        try:
+            parts = urlsplit(text)
+            scheme = parts.scheme.lower()
+            hostname = parts.hostname
+            port = parts.port
+        except ValueError as err:
+            raise AcretoError(f"endpoint '{text}' is not a valid URL ({err})") from err
+        if scheme not in ("http", "https") or "://" not in text:
+            raise AcretoError(f"endpoint '{text}' must start with https:// or http://")
+        if not hostname:
+            raise AcretoError(f"endpoint '{text}' has no host name")
+        port = port or (443 if scheme == "https" else 80)
+        host = f"[{hostname}]" if ":" in hostname else hostname
+        return text.rstrip("/"), f"{host}:{port}"
+
+    @staticmethod
+    def _lifetime(value):
+        try:
+            seconds = int(value)
+        except (TypeError, ValueError):
+            return DEFAULT_TOKEN_LIFETIME
+        return seconds if seconds > 0 else DEFAULT_TOKEN_LIFETIME
+
+    def _note_retry(self, method):
+        self._call_retries += 1
+        self._count(method)
+
+    def _count(self, method):
+        method = (method or "").upper()
+        self.request_count[method] = self.request_count.get(method, 0) + 1
+
+    def _redact(self, value):
+        if isinstance(value, str):
+            for secret in self._secrets:
+                value = value.replace(secret, "********")
+            return value
+        if isinstance(value, dict):
+            return {key: self._redact(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self._redact(item) for item in value]
+        return value
+
+    def _send(self, method, path, body, params, authenticate=True):
+        url = self.endpoint + "/" + path.lstrip("/")
+        headers = {}
+        if authenticate:
+            headers["Authorization"] = "Bearer " + self.token
+        kwargs = {"headers": headers, "params": params, "timeout": self.timeout, "verify": self._verify,
+                  "allow_redirects": False}
+        if body is not None:
+            kwargs["json"] = body
+        self._call_retries = 0
+        self._count(method)
+        try:
+            with warnings.catch_warnings():
+                if self._verify is False:
+                    warnings.simplefilter("ignore", InsecureRequestWarning)
+                return self._session.request(method, url, **kwargs)
+        except (requests.exceptions.RequestException, Urllib3HTTPError) as err:
+            raise self._transport_error(method, "/" + path.lstrip("/"), err) from err
+
+    def _transport_error(self, method, shown, err):
+        """An AcretoError for a request that got no HTTP response."""
+        chain = _exception_chain(err)
+        text = " ".join(str(item) for item in chain)
+        host = self._hostport
+        sent = True
+        if any(isinstance(item, ssl.SSLCertVerificationError) for item in chain) or "CERTIFICATE_VERIFY_FAILED" in text:
+            verify_error = next((item for item in chain if isinstance(item, ssl.SSLCertVerificationError)), None)
+            why = getattr(verify_error, "verify_message", None) or "the certificate was not trusted"
+            reason = (f"certificate verification failed for {host} ({_one_line(why)}); set ca_path to the CA "
+                      "certificate that signed the server's certificate, or validate_certs to false to skip "
+                      "verification (insecure)")
+            sent = False
+        elif any(isinstance(item, (ssl.SSLError, Urllib3SSLError, requests.exceptions.SSLError)) for item in chain):
+            ssl_error = next((item for item in reversed(chain) if isinstance(item, ssl.SSLError)), None)
+            why = getattr(ssl_error, "reason", None) or _one_line(ssl_error or err)
+            reason = f"TLS handshake with {host} failed ({why})"
+            sent = False
+        elif any(isinstance(item, NewConnectionError) for item in chain):
+            reason = f"cannot connect to {host} ({_os_reason(chain) or 'connection failed'})"
+            sent = False
+        elif any(isinstance(item, (ConnectTimeoutError, requests.exceptions.ConnectTimeout)) for item in chain):
+            reason = f"cannot connect to {host} (connection timed out after {self.timeout} s)"
+            sent = False
+        elif any(isinstance(item, (ReadTimeoutError, requests.exceptions.ReadTimeout)) for item in chain):
+            reason = f"no answer from {host} within {self.timeout} s (read timeout)"
+        elif any(isinstance(item, ProtocolError) for item in chain):
+            reason = f"connection to {host} dropped ({_os_reason(chain) or _one_line(chain[-1])})"
+        else:
+            reason = f"request to {host} failed ({type(err).__name__}: {_one_line(err)})"
+        return AcretoError(
+            describe_failure(method, shown, None, self._redact(reason), self._call_retries),
+            method=method, path=shown, status=None, api_message=None, api_error=None,
+            uncertain=sent and method not in IDEMPOTENT_METHODS, retries=self._call_retries,
+        )
+
+    def _http_error(self, method, shown, response):
+        status = response.status_code
+        api_error = None
+        text = response.text or ""
+        try:
+            api_error = response.json() if text.strip() else None
+        except ValueError:
+            api_message = first_text_line(text)
+        else:
+            api_message = _api_message(api_error)
+        if 300 <= status < 400:
+            location = response.headers.get("Location")
+            api_message = f"unexpected redirect to {location}; check the endpoint" if location else api_message
+        detail = api_message or (response.reason or None)
+        api_message = self._redact(api_message)
+        return AcretoError(
+            describe_failure(method, shown, status, self._redact(detail), self._call_retries),
+            method=method, path=shown, status=status, api_message=api_message, api_error=self._redact(api_error),
+            uncertain=status >= 500 and method not in IDEMPOTENT_METHODS, retries=self._call_retries,
+        )
+
+    def _decode(self, method, shown, response):
+        text = response.text or ""
+        if not text.strip():
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            content_type = response.headers.get("Content-Type") or "no content type"
+            first = self._redact(first_text_line(text) or "")
+            raise AcretoError(
+                f"{method} {shown} returned a response that is not JSON (status {response.status_code}, "
+                f"{_one_line(content_type)})" + (": " + first if first else ""),
+                method=method, path=shown, status=response.status_code, api_message=first or None,
+            ) from None
