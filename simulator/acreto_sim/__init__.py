@@ -1,0 +1,3 @@
+"""Local simulator of the Acreto platform API v2."""
+
+__version__ = "1.0.0"
