@@ -1,0 +1,241 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the acreto.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: acreto_commit
+short_description: Commit the staged changes of an Acreto ecosystem and wait for the commit
+version_added: 1.0.0
+description:
+  - Changes to an ecosystem are staged (status V(pending_changes)) until they are committed.
+    This module commits them and waits until the ecosystem is V(ok) again.
+  - With nothing pending (status V(ok)) it does nothing and reports no change.
+  - When a commit is already running (status V(commit_in_progress)) it waits for that commit and does not start a second one.
+    The same happens when someone else's commit starts at the same moment as ours.
+  - It fails when the ecosystem is in V(ecosystem_error), and when the wait times out.
+options:
+  commit:
+    description:
+      - Whether to commit pending changes.
+      - V(false) only waits for a commit that is already running, for example one that an earlier task timed out on.
+    type: bool
+    default: true
+  wait:
+    description:
+      - Whether to wait until the commit has finished.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - How many seconds to wait for the commit to finish.
+      - On timeout the task fails with RV(timed_out=true); the commit may still finish.
+    type: int
+    default: 900
+  poll_interval:
+    description:
+      - The longest pause, in seconds, between two reads of the ecosystem status while waiting.
+        The first reads come sooner, after half a second, and the pause doubles up to this value.
+    type: float
+    default: 5
+  foreign_pending:
+    description:
+      - What to do when the ecosystem already had staged changes before this play wrote to it
+        (O(ecosystem_status_before=pending_changes)). Committing would apply those changes too.
+      - V(warn) commits and warns, V(fail) fails without committing, V(ignore) commits.
+    type: str
+    choices: [ignore, warn, fail]
+    default: warn
+  ecosystem_status_before:
+    description:
+      - The ecosystem status that the play's first write saw, as returned by
+        RV(acreto.platform.acreto_thing#module:ecosystem_status_before).
+      - When left out, staged changes are not checked for their origin.
+    type: str
+extends_documentation_fragment:
+  - acreto.platform.acreto
+  - acreto.platform.acreto.customer
+  - acreto.platform.acreto.ecosystem
+attributes:
+  check_mode:
+    details: In check mode no commit is started, and the result reports a change exactly when changes are pending.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: none
+notes:
+  - A commit of a new ecosystem can take several minutes.
+  - If the ecosystem ends in V(ecosystem_error), contact Acreto support.
+author:
+  - Acreto Platform Collection contributors (@acreto)
+"""
+
+EXAMPLES = r"""
+# The connection comes from the ACRETO_* environment variables.
+- name: Commit the quick start's Thing and wait for the ecosystem to be ok
+  acreto.platform.acreto_commit:
+    ecosystem: Documentation Ecosystem
+
+- name: Stage and commit on a slow link; the credentials still come from the environment
+  module_defaults:
+    group/acreto.platform.acreto:
+      endpoint: https://api-is-rock-solid.acreto.net/v2
+      timeout: 120
+  block:
+    - name: Add a camera
+      acreto.platform.acreto_thing:
+        ecosystem: Lab Ecosystem
+        name: cam-01
+        profile_group: Cameras
+      register: cam
+
+    - name: Commit, but not someone else's half-finished changes
+      acreto.platform.acreto_commit:
+        ecosystem: Lab Ecosystem
+        ecosystem_status_before: "{{ cam.ecosystem_status_before }}"
+        foreign_pending: fail
+        wait_timeout: 1800
+
+- name: Wait for a commit that an earlier run timed out on
+  acreto.platform.acreto_commit:
+    ecosystem: Lab Ecosystem
+    commit: false
+"""
+
+RETURN = r"""
+status_before:
+  description: The status of the ecosystem when the task started.
+  returned: always
+  type: str
+  sample: pending_changes
+status:
+  description: The status of the ecosystem when the task ended; the last status seen when the wait timed out.
+  returned: always
+  type: str
+  sample: ok
+elapsed:
+  description: Seconds the task spent, from the first read to the last.
+  returned: always
+  type: float
+  sample: 42.5
+polls:
+  description: How many times the ecosystem status was read while waiting.
+  returned: always
+  type: int
+  sample: 9
+timed_out:
+  description: Whether the wait ended because O(wait_timeout) passed.
+  returned: always
+  type: bool
+  sample: false
+ecosystem:
+  description: The ecosystem as last read, as the API returns it, with the fields of RV(acreto.platform.acreto_ecosystem_info#module:ecosystems).
+  returned: always
+  type: dict
+  sample: {"uuid": "049d6701-a8d3-ca61-662e-3f6adbbd4156", "name": "Documentation Ecosystem", "status": "ok",
+           "created": "2020-09-30T10:24:00.000Z", "nsps": [{"name": "EWR1", "status": "green"}],
+           "owner": {"fullName": "John Doe", "username": "someone@somedomain.com", "uuid": "5fdb6311-d058-0c36-de65-eff41e0ca063"}}
+"""
+
+import time
+
+from ansible_collections.acreto.platform.plugins.module_utils._module import (
+    ECOSYSTEM_ARGS, ERROR, IN_PROGRESS, KNOWN_STATUSES, PENDING, AcretoModule,
+)
+
+COMMIT_ARGS = dict(
+    commit=dict(type="bool", default=True),
+    wait=dict(type="bool", default=True),
+    wait_timeout=dict(type="int", default=900),
+    poll_interval=dict(type="float", default=5),
+    foreign_pending=dict(type="str", choices=["ignore", "warn", "fail"], default="warn"),
+    ecosystem_status_before=dict(type="str"),
+)
+
+
+class Commit:
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.started = time.monotonic()
+        self.ecosystem = module.ecosystem()
+        self.name = self.ecosystem["name"]
+        self.result = dict(changed=False, status_before=self.ecosystem.get("status"), polls=0, timed_out=False)
+
+    def run(self):
+        p = self.params
+        before = self.result["status_before"]
+        if before not in KNOWN_STATUSES or before == ERROR:
+            self.fail_on_status(before)
+        self.result["changed"] = before == PENDING and p["commit"]
+        if self.result["changed"]:
+            self.check_foreign_pending()
+        if not self.module.check_mode:
+            if before == IN_PROGRESS:
+                self.wait((IN_PROGRESS,))
+            if self.ecosystem.get("status") == PENDING and p["commit"]:
+                self.result["changed"] = True
+                self.wait((IN_PROGRESS, PENDING) if self.post() else (IN_PROGRESS,))
+            if self.ecosystem.get("status") == ERROR:
+                self.fail_on_status(ERROR, "Commit on ecosystem '%s' ended in status '%s'; contact Acreto support.")
+        self.module.exit_json(**self.finish())
+
+    def check_foreign_pending(self):
+        if self.params["ecosystem_status_before"] != PENDING or self.params["foreign_pending"] == "ignore":
+            return
+        msg = ("Ecosystem '%s' already had pending changes before this play wrote to it (ecosystem_status_before "
+               "'pending_changes'); a commit applies those changes too." % self.name)
+        if self.params["foreign_pending"] == "fail":
+            self.module.fail_json(msg=msg + " Set foreign_pending=ignore to commit them anyway.", **self.finish())
+        self.module.warn(msg)
+
+    def post(self):
+        """Start the commit; False when someone else's commit is running instead of ours."""
+        action = "Committing ecosystem '%s'" % self.name
+        for attempt in (1, 2):
+            try:
+                self.module.client.request("POST", self.module.ecosystem_path("commits"))
+                return True
+            except self.module.lib.AcretoError as err:
+                # 409: another commit has just started. Uncertain: ours may have started. Either way, look first.
+                if not (err.status == 409 or err.uncertain) or attempt == 2:
+                    self.module.fail_on_error(err, action, **self.finish())
+                self.ecosystem = self.module.read_ecosystem()
+                if self.ecosystem.get("status") != PENDING:
+                    return False
+
+    def wait(self, busy):
+        if not self.params["wait"]:
+            return
+        timeout = self.params["wait_timeout"]
+        self.ecosystem, polls, timed_out = self.module.poll_ecosystem(busy, timeout, self.params["poll_interval"])
+        self.result["polls"] += polls
+        if timed_out:
+            self.result["timed_out"] = True
+            self.module.fail_json(msg="Commit on ecosystem '%s' did not finish within %d s; last status '%s'. It may still "
+                                      "finish: run acreto_commit with commit=false to wait for it."
+                                      % (self.name, timeout, self.ecosystem.get("status")), **self.finish())
+
+    def fail_on_status(self, status, template="Ecosystem '%s' is in status '%s'; contact Acreto support."):
+        if status not in KNOWN_STATUSES:
+            template = "Ecosystem '%%s' has status '%%s', which is not one of %s." % ", ".join(KNOWN_STATUSES)
+        self.module.fail_json(msg=template % (self.name, status), **self.finish())
+
+    def finish(self):
+        return dict(self.result, status=self.ecosystem.get("status"), ecosystem=self.ecosystem,
+                    elapsed=round(time.monotonic() - self.started, 1))
+
+
+def main():
+    module = AcretoModule(argument_spec=dict(ECOSYSTEM_ARGS, **COMMIT_ARGS), supports_check_mode=True)
+    for option in ("wait_timeout", "poll_interval"):
+        if module.params[option] <= 0:
+            module.fail_json(msg="%s must be greater than 0, got %g." % (option, module.params[option]))
+    Commit(module).run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the acreto.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from datetime import datetime, timezone
+
+import pytest
+
+from ansible_collections.acreto.platform.plugins.modules import acreto_auth
+from ansible_collections.acreto.platform.tests.unit.plugins.modules.fake_acreto import (
+    CUSTOMER, ENDPOINT, OTHER_CUSTOMER, TOKEN, USERNAME,
+)
+
+
+def seconds_until(iso):
+    return (datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc) - datetime.now(timezone.utc)).total_seconds()
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_login_returns_token_customers_and_expiry(api, run, check_mode):
+    api.login(customers=(CUSTOMER, OTHER_CUSTOMER))
+
+    result = run(acreto_auth.main, _ansible_check_mode=check_mode)
+
+    assert result["changed"] is False
+    assert result["access_token"] == TOKEN
+    assert result["customers"] == [CUSTOMER, OTHER_CUSTOMER]
+    assert result["expires_in"] == 600
+    assert 590 < seconds_until(result["expires_at"]) <= 601
+    assert [s[:2] for s in api.sent()] == [("POST", "/auth/login")]
+
+
+def test_expiry_field_of_the_login_response_is_used(api, run):
+    api.login(expiry=3600)
+
+    result = run(acreto_auth.main)
+
+    assert result["expires_in"] == 3600
+    assert 3590 < seconds_until(result["expires_at"]) <= 3601
+
+
+def test_wrong_password(api, run):
+    api.add("POST", "/auth/login", {"code": 401, "message": "invalid username or password"}, status=401)
+
+    result = run(acreto_auth.main)
+
+    assert result["failed"] is True
+    assert result["msg"] == "Login as '%s' failed: POST /auth/login returned 401: invalid username or password" % USERNAME
+    assert result["status"] == 401
+
+
+def test_a_token_alone_cannot_log_in(api, run):
+    result = run(acreto_auth.main, _connection=False, endpoint=ENDPOINT, token=TOKEN)
+
+    assert result["msg"] == ("Logging in needs username and password (or ACRETO_USERNAME and ACRETO_PASSWORD); "
+                             "a token alone cannot log in.")
+    assert TOKEN not in str(result)
+    assert api.sent() == []
