@@ -27,10 +27,9 @@ author:
 """
 
 EXAMPLES = r"""
-# username and password come from ACRETO_USERNAME and ACRETO_PASSWORD.
+# endpoint, username and password come from ACRETO_ENDPOINT, ACRETO_USERNAME and ACRETO_PASSWORD.
 - name: Log in (keep the token out of the logs)
   acreto.platform.acreto_auth:
-    endpoint: https://api-is-rock-solid.acreto.net/v2
   no_log: true
   register: acreto_login
 

@@ -180,6 +180,10 @@ def create_api(state: State) -> FastAPI:
             raise ApiError(400, "status: give a status or fail_next_commit")
         return state.force_status(ecosystem, change)
 
+    @api.get("/_sim/tokens")
+    async def issued_tokens():
+        return state.tokens()
+
     @api.post("/_sim/tokens/expire")
     async def expire_tokens():
         state.expire_tokens()

@@ -144,6 +144,8 @@ class State:
         self._fault_ids = 0
         self._random = random.Random()
         self._verified = {}  # token -> (user uuid, exp, generation), so that each signature is checked once
+        # every token issued since the process started (not saved, not cleared by a reset), for leak tests
+        self.issued_tokens = collections.deque(maxlen=request_log_max)
         self.data = None
         if state_file and os.path.exists(state_file):
             self.data = self._load(state_file)
@@ -204,6 +206,10 @@ class State:
             self.faults.clear()
             self.requests.clear()
             self._save()
+
+    def tokens(self) -> list:
+        with self.lock:
+            return list(self.issued_tokens)
 
     def expire_tokens(self) -> None:
         with self.lock:
@@ -306,6 +312,7 @@ class State:
                 "gen": self.data["token_generation"],
             }
             token = jwt.encode(payload, self.data["secret"], algorithm="HS256")
+            self.issued_tokens.append({"token": token, "username": user["username"], "iat": payload["iat"], "exp": payload["exp"]})
             out = {
                 "accessToken": token,
                 "customers": [{"name": self.data["customers"][c]["name"], "uuid": c}
