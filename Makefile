@@ -1,0 +1,185 @@
+# acreto.platform: `make demo` runs the API quick start against the simulator, `make test` runs every check.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.NOTPARALLEL:
+
+ROOT := $(CURDIR)
+# Interpreters; empty means "search with hack/find-python.sh".
+PYTHON ?=
+PYTHON_216 ?=
+
+VENV := $(ROOT)/.venv
+VENV_216 := $(ROOT)/.venv-2.16
+VENV_STAMP := $(VENV)/.installed
+VENV_216_STAMP := $(VENV_216)/.installed
+SIMULATOR_PIP_ARGS := -e ./simulator[test]
+
+VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
+TARBALL := $(ROOT)/build/acreto-platform-$(VERSION).tar.gz
+COLLECTIONS := $(ROOT)/collections
+# ansible-test only runs from a real .../ansible_collections/NAMESPACE/NAME path.
+COPY_PARENT := $(ROOT)/build/test
+COPY := $(COPY_PARENT)/ansible_collections/acreto/platform
+
+# Python X.Y of each venv, read when a recipe needs it.
+PY_VERSION = $(shell $(VENV)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+PY_VERSION_216 = $(shell $(VENV_216)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+
+export PATH := $(VENV)/bin:$(PATH)
+
+.PHONY: help venv venv-2.16 constraints debs get-pip copy build ee demo test bench clean distclean changelog \
+	sanity sanity-2.16 sanity-2.21 units integration simulator-tests lint docs changelog-lint importer molecule e2e soak
+
+help:
+	@echo "make demo        run playbooks/quickstart.yml twice against the simulator (sets everything up)"
+	@echo "make test        run every check, stage by stage, and print the time of each"
+	@echo "make venv        create .venv (Python 3.13 or 3.12, pinned dev tools and the simulator)"
+	@echo "make venv-2.16   create .venv-2.16 (Python 3.12, ansible-core 2.16, for sanity)"
+	@echo "make build       build the collection into build/ and install it into ./collections"
+	@echo "make bench       benchmark against the simulator; prints the table and writes docs/benchmarks.md"
+	@echo "make soak        converge 200 Things 10 times under injected faults (figures: docs/reliability.md)"
+	@echo "make constraints resolve requirements*.txt again and rewrite constraints*.txt"
+	@echo "make ee          write the execution environment's build context to build/ee (ansible-builder create)"
+	@echo "make changelog   update changelogs/changelog.yaml and CHANGELOG.rst from the fragments"
+	@echo "make clean       remove build/, collections/ and tests/output/ (distclean: the venvs too)"
+	@echo "stages of make test: sanity-2.16 sanity-2.21 units integration simulator-tests lint docs changelog-lint importer ee e2e molecule"
+
+# --- virtual environments (re-made when their requirements change) ---------------------------
+
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP): requirements-dev.txt constraints.txt simulator/pyproject.toml
+	py="$(PYTHON)"; [ -n "$$py" ] || py="$$(hack/find-python.sh 3.13 3.12)"; \
+	hack/venv.sh $(VENV) "$$py" requirements-dev.txt constraints.txt $(SIMULATOR_PIP_ARGS)
+	touch $@
+
+venv-2.16: $(VENV_216_STAMP)
+
+$(VENV_216_STAMP): requirements-2.16.txt constraints-2.16.txt
+	py="$(PYTHON_216)"; [ -n "$$py" ] || py="$$(hack/find-python.sh 3.12)"; \
+	hack/venv.sh $(VENV_216) "$$py" requirements-2.16.txt constraints-2.16.txt
+	touch $@
+
+constraints:
+	py="$(PYTHON)"; [ -n "$$py" ] || py="$$(hack/find-python.sh 3.13 3.12)"; \
+	hack/venv.sh --freeze build/constraints-venv "$$py" requirements-dev.txt constraints.txt $(SIMULATOR_PIP_ARGS)
+	py="$(PYTHON_216)"; [ -n "$$py" ] || py="$$(hack/find-python.sh 3.12)"; \
+	hack/venv.sh --freeze build/constraints-venv-2.16 "$$py" requirements-2.16.txt constraints-2.16.txt
+	rm -rf build/constraints-venv build/constraints-venv-2.16
+
+# Debian packages: shellcheck for the sanity test of that name, curl and jq for the simulator's smoke test.
+debs:
+	hack/ensure-debs.sh shellcheck curl jq
+
+# ansible-test downloads a pip bootstrap script from a host outside PyPI; give it a local stand-in.
+get-pip: $(VENV_STAMP) $(VENV_216_STAMP)
+	hack/place-get-pip.sh $(VENV)/bin/python $(VENV_216)/bin/python
+
+# --- the collection ----------------------------------------------------------------------------
+
+# A copy with .git (ansible-test lists files through git), without venvs and build output.
+# The simulator is a separate Python package, not part of the collection: its own pytest suite tests it.
+copy:
+	rm -rf $(COPY_PARENT)
+	mkdir -p $(COPY)
+	tar -C $(ROOT) -cf - --exclude=./.venv --exclude='./.venv-*' --exclude=./build --exclude=./collections \
+		--exclude=./simulator --exclude=./tests/output --exclude=./.cache --exclude=./.ansible --exclude='*.tar.gz' \
+		--exclude=__pycache__ --exclude=.pytest_cache . | tar -C $(COPY) -xf -
+
+build: $(VENV_STAMP)
+	rm -f $(TARBALL)
+	ansible-galaxy collection build --force --output-path build .
+	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) ansible-galaxy collection install --force -p $(COLLECTIONS) $(TARBALL)
+
+changelog: $(VENV_STAMP)
+	hack/changelog.sh
+
+# The build context of an execution environment (building the image needs a container engine).
+EE_FILE ?= docs/execution-environment.yml
+# It also checks that ansible-builder finds the collection's Python requirements in the installed collection.
+ee: build
+	rm -rf build/ee
+	ansible-builder create -f $(EE_FILE) --context build/ee
+	ansible-builder introspect --sanitize $(COLLECTIONS) | tee build/ee-introspect.txt
+	grep -q "requests>=2.25  # from collection acreto.platform" build/ee-introspect.txt
+
+# --- make demo ---------------------------------------------------------------------------------
+
+demo: build
+	hack/with-simulator.sh hack/demo.sh
+
+# --- make test ---------------------------------------------------------------------------------
+
+test:
+	@hack/stage.sh --reset
+	@hack/stage.sh setup $(MAKE) --no-print-directory debs venv venv-2.16 get-pip
+	@hack/stage.sh sanity-2.16 $(MAKE) --no-print-directory sanity-2.16
+	@hack/stage.sh sanity-2.21 $(MAKE) --no-print-directory sanity-2.21
+	@hack/stage.sh units $(MAKE) --no-print-directory units
+	@hack/stage.sh integration $(MAKE) --no-print-directory integration
+	@hack/stage.sh simulator $(MAKE) --no-print-directory simulator-tests
+	@hack/stage.sh ansible-lint $(MAKE) --no-print-directory lint
+	@hack/stage.sh docs $(MAKE) --no-print-directory docs
+	@hack/stage.sh changelog $(MAKE) --no-print-directory changelog-lint
+	@hack/stage.sh importer $(MAKE) --no-print-directory importer
+	@hack/stage.sh ee $(MAKE) --no-print-directory ee
+	@hack/stage.sh e2e $(MAKE) --no-print-directory e2e
+	@hack/stage.sh molecule $(MAKE) --no-print-directory molecule
+	@hack/stage.sh --summary
+	@echo "make test: all stages passed"
+
+sanity: sanity-2.16 sanity-2.21
+
+sanity-2.16: debs get-pip copy
+	cd $(COPY) && PATH="$(VENV_216)/bin:$$PATH" $(ROOT)/hack/ansible-test.sh sanity --python $(PY_VERSION_216)
+
+sanity-2.21: debs get-pip copy
+	cd $(COPY) && $(ROOT)/hack/ansible-test.sh sanity --python $(PY_VERSION)
+
+# pytest, pytest-xdist, pytest-mock, mock and responses come from .venv: no --venv, nothing downloaded.
+units: $(VENV_STAMP) copy
+	cd $(COPY) && $(ROOT)/hack/ansible-test.sh units --python $(PY_VERSION)
+
+integration: $(VENV_STAMP) copy
+	cd $(COPY) && ACRETO_SIM_ARGS="--commit-seconds 1" $(ROOT)/hack/with-simulator.sh \
+		--integration-config tests/integration/integration_config.yml \
+		$(ROOT)/hack/ansible-test.sh integration --python $(PY_VERSION)
+
+simulator-tests: debs $(VENV_STAMP)
+	cd simulator && python -m pytest -p no:cacheprovider
+
+lint: $(VENV_STAMP) copy
+	ANSIBLE_COLLECTIONS_PATH=$(COPY_PARENT) ansible-lint --profile production --offline
+
+docs: $(VENV_STAMP) copy
+	ANSIBLE_COLLECTIONS_PATH=$(COPY_PARENT) antsibull-docs lint-collection-docs --plugin-docs $(COPY)
+
+changelog-lint: $(VENV_STAMP)
+	antsibull-changelog lint
+	hack/changelog.sh --check
+
+importer: build
+	hack/galaxy-importer.sh $(TARBALL)
+
+e2e: build
+	cd $(ROOT) && python -m pytest tests/e2e -p no:cacheprovider
+
+# Not part of make test: 10 runs of the things role converging 200 Things under injected faults (about 10 minutes).
+soak: build
+	python tests/soak/soak.py --json build/soak.json --markdown build/soak.md
+
+molecule: build
+	cd extensions && ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(ROOT)/hack/with-simulator.sh molecule test --all
+
+# Starts its own simulator; prints the table and writes docs/benchmarks.md (about 15 minutes on 2 cores).
+bench: build
+	hack/bench
+
+# --- cleaning ----------------------------------------------------------------------------------
+
+clean:
+	rm -rf build collections tests/output
+
+distclean: clean
+	rm -rf $(VENV) $(VENV_216)
