@@ -45,6 +45,7 @@ NAMING_OPTIONS = ("customer", "ecosystem", "name", "uuid", "profile_group")
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 RFC3339_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 FIRST_POLL = 0.5
+DICT_PARSE_ERROR = "dictionary requested, could not parse JSON or key=value"
 
 
 def is_uuid(value):
@@ -97,6 +98,14 @@ class AcretoModule(AnsibleModule):
 
     # --- input checks: no request is made before they pass ---
 
+    def fail_json(self, msg=None, **kwargs):
+        if msg == DICT_PARSE_ERROR and not hasattr(self, "_client"):
+            # For a string given where a dict with sub-options is wanted, ansible-core reports first an error
+            # that names no option; one of the errors after it says the same and names the option.
+            errors = getattr(getattr(self, "validation_result", None), "errors", None) or []
+            msg = next((str(error) for error in errors if str(error) != msg and msg in str(error)), msg)
+        super().fail_json(msg=msg, **kwargs)
+
     def _check_connection_options(self):
         p = self.params
         url = urlparse(p["endpoint"])
@@ -139,8 +148,13 @@ class AcretoModule(AnsibleModule):
             p = self.params
             self._client = self.lib.AcretoClient(
                 p["endpoint"], username=p["username"], password=p["password"], token=p["token"],
-                validate_certs=p["validate_certs"], ca_path=p["ca_path"], timeout=p["timeout"])
+                validate_certs=p["validate_certs"], ca_path=p["ca_path"], timeout=p["timeout"],
+                pool_maxsize=max(10, p.get("parallelism") or 0))
         return self._client
+
+    def back_off(self, attempt):
+        """Pause before sending a request again that the module itself repeats (not the client)."""
+        time.sleep(self.client.backoff(attempt))
 
     def fail_on_error(self, err, action=None, **extra):
         """The one formatter for API failures: what we tried, then the request, its status and the API's message."""
@@ -335,8 +349,12 @@ class AcretoResource:
         return self.module.call("Listing the %ss of ecosystem '%s'" % (self.kind, self.module.ecosystem()["name"]), "GET", self.path) or []
 
     def find_by_identity(self, value):
+        return self.only_one(value, self.list())
+
+    def only_one(self, value, items):
+        """The one item of `items` whose identity field is `value`, or None; fails when there are several."""
         field = self.fields[self.identity]
-        found = [item for item in self.list() if item.get(field) == value]
+        found = [item for item in items if item.get(field) == value]
         if len(found) > 1:
             self.module.fail_json(msg="%d %ss named '%s' in ecosystem '%s' (uuids: %s); pass uuid to pick one."
                                       % (len(found), self.kind, value, self.module.ecosystem()["name"],
@@ -366,8 +384,11 @@ class AcretoResource:
     def managed(self, obj):
         return {field: obj.get(field) for field in self.fields.values()} if obj else {}
 
+    def changed_fields(self, current, wanted):
+        return [f for f in self.fields.values() if self.comparable(f, current.get(f)) != self.comparable(f, wanted.get(f))]
+
     def same(self, current, wanted):
-        return all(self.comparable(f, current.get(f)) == self.comparable(f, wanted.get(f)) for f in self.fields.values())
+        return not self.changed_fields(current, wanted)
 
     def ensure(self, state):
         self.validate()
@@ -398,33 +419,55 @@ class AcretoResource:
         client = self.module.client
         if current is None:
             created = client.request("POST", self.path, body=self.body(wanted))
-            return created or self.find_by_identity(wanted[self.fields[self.identity]]) or wanted
+            return created or self.lookup(wanted[self.fields[self.identity]]) or wanted
         if wanted is None:
             client.request("DELETE", "%s/%s" % (self.path, current["uuid"]))
             return {}
         return client.request("PUT", "%s/%s" % (self.path, current["uuid"]), body=self.body(wanted)) or wanted
 
-    def write(self, action, current, wanted):
-        """Send the one write. A second try only where the first cannot have been applied twice:
+    # --- hooks of the write: these may fail the module; a bulk run overrides them to raise instead ---
 
-        - 409 because a commit started since the status guard: wait for it like the guard does;
-        - a create whose answer was lost (uncertain): look for the object first, so none is created twice.
+    def lookup(self, value):
+        """The object whose identity field is `value`, or None."""
+        return self.find_by_identity(value)
+
+    def commit_running(self):
+        return self.module.read_ecosystem().get("status") == IN_PROGRESS
+
+    def wait_until_writable(self, action):
+        self.module.wait_for_writable_ecosystem(action)
+
+    def write(self, action, current, wanted):
+        try:
+            return self.try_write(action, current, wanted)
+        except self.module.lib.AcretoError as err:
+            self.module.fail_on_error(err, action)
+
+    def try_write(self, action, current, wanted):
+        """Send the one write; raises AcretoError. Another try only where the earlier ones cannot have been applied:
+
+        - 409 because a commit started since the status guard: wait for it like the guard does (once);
+        - a create whose answer was lost (uncertain): look for the object first, so none is created twice,
+          and send it again only when it is not there, at most as often as the client retries a request.
         A DELETE answered 404 was a retry whose first try went through.
         """
-        m = self.module
-        for attempt in (1, 2):
+        client = self.module.client
+        waited = False
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 return self.send(current, wanted)
-            except m.lib.AcretoError as err:
+            except self.module.lib.AcretoError as err:
                 if wanted is None and err.status == 404:
                     return {}
-                if attempt == 2:
-                    m.fail_on_error(err, action)
-                if err.status == 409 and m.read_ecosystem().get("status") == IN_PROGRESS:
-                    m.wait_for_writable_ecosystem(action)
-                elif err.uncertain and current is None:
-                    found = self.find_by_identity(wanted[self.fields[self.identity]])
+                if err.status == 409 and not waited and self.commit_running():
+                    waited = True
+                    self.wait_until_writable(action)
+                elif err.uncertain and current is None and attempt <= client.retries:
+                    found = self.lookup(wanted[self.fields[self.identity]])
                     if found:
                         return found
+                    self.module.back_off(attempt)
                 else:
-                    m.fail_on_error(err, action)
+                    raise

@@ -195,17 +195,20 @@ class Commit:
     def post(self):
         """Start the commit; False when someone else's commit is running instead of ours."""
         action = "Committing ecosystem '%s'" % self.name
-        for attempt in (1, 2):
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 self.module.client.request("POST", self.module.ecosystem_path("commits"))
                 return True
             except self.module.lib.AcretoError as err:
                 # 409: another commit has just started. Uncertain: ours may have started. Either way, look first.
-                if not (err.status == 409 or err.uncertain) or attempt == 2:
+                if not (err.status == 409 or err.uncertain) or attempt > self.module.client.retries:
                     self.module.fail_on_error(err, action, **self.finish())
                 self.ecosystem = self.module.read_ecosystem()
                 if self.ecosystem.get("status") != PENDING:
                     return False
+                self.module.back_off(attempt)
 
     def wait(self, busy):
         if not self.params["wait"]:

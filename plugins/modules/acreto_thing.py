@@ -185,53 +185,10 @@ ecosystem_status_before:
   sample: ok
 """
 
-from ansible_collections.acreto.platform.plugins.module_utils._module import (
-    ECOSYSTEM_ARGS, WRITE_ARGS, AcretoModule, AcretoResource, api_time,
-)
+from ansible_collections.acreto.platform.plugins.module_utils._module import ECOSYSTEM_ARGS, WRITE_ARGS, AcretoModule
+from ansible_collections.acreto.platform.plugins.module_utils._thing import THING_FIELD_ARGS, Thing
 
-THING_ARGS = dict(
-    name=dict(type="str"),
-    uuid=dict(type="str"),
-    profile_group=dict(type="str"),
-    type=dict(type="str"),
-    category=dict(type="str"),
-    asset_value=dict(type="int"),
-    expiry=dict(type="dict", options=dict(time=dict(type="str"), type=dict(type="str"))),
-    state=dict(type="str", choices=["present", "absent"], default="present"),
-)
-
-
-class Thing(AcretoResource):
-    collection_path = "customers/{customer}/ecosystems/{ecosystem}/devices"
-    identity = "name"
-    fields = {"name": "name", "type": "type", "category": "category", "asset_value": "assetValue",
-              "profile_group": "profileGroup", "expiry": "expiry"}
-    result_key = "thing"
-    kind = "thing"
-    zero = {"assetValue": 0, "category": "", "type": "", "expiry": {"time": "0001-01-01T00:00:00.000Z", "type": ""}}
-    create_defaults = {"type": "device"}
-    required_on_create = ("profile_group",)
-
-    def validate(self):
-        if (self.params["asset_value"] or 0) < 0:
-            self.module.fail_json(msg="asset_value must be 0 or greater, got %d." % self.params["asset_value"])
-        time = (self.params["expiry"] or {}).get("time")
-        if time is not None and api_time(time) is None:
-            self.module.fail_json(msg="expiry.time must be an RFC 3339 date-time such as 2030-01-31T12:00:00Z, got '%s'." % time)
-
-    def api_value(self, option, value):
-        if option == "profile_group":
-            return self.module.profile_group_uuid(value)
-        if option == "expiry" and value.get("time") is not None:
-            return dict(value, time=api_time(value["time"]))
-        return value
-
-    def comparable(self, field, value):
-        if field == "expiry" and value:
-            return dict(value, time=api_time(value.get("time") or "") or value.get("time"))
-        if field == "profileGroup" and value:
-            return value.lower()
-        return value
+THING_ARGS = dict(THING_FIELD_ARGS, state=dict(type="str", choices=["present", "absent"], default="present"))
 
 
 def main():

@@ -25,6 +25,7 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 from urllib3.util.retry import RequestHistory
 
 from ansible_collections.acreto.platform.plugins.module_utils._client import (
+    CONNECT_RETRIES,
     DEFAULT_ENDPOINT,
     NO_CREDENTIALS_MESSAGE,
     RETRY_AFTER_MAX,
@@ -395,7 +396,7 @@ def test_login_reply_without_token(api):
     assert str(info.value) == f"Login as '{USERNAME}' failed: POST /auth/login returned 200 without an accessToken"
 
 
-def test_login_503_is_retried_as_refused_only_on_429(api):
+def test_login_503_is_sent_again_because_a_login_changes_nothing(api):
     api.post(url("auth/login"), json=error_json(503, "maintenance"), status=503)
     client = make_client(token=None, username=USERNAME, password=PASSWORD)
     with pytest.raises(AcretoError) as info:
@@ -403,6 +404,25 @@ def test_login_503_is_retried_as_refused_only_on_429(api):
     assert not isinstance(info.value, AcretoAuthError)
     assert str(info.value) == f"Login as '{USERNAME}' failed: POST /auth/login returned 503: maintenance"
     assert info.value.uncertain is False
+    assert len(api.calls) == RETRIES + 1
+
+
+def test_login_after_a_dropped_connection_and_a_502_succeeds(api):
+    dropped = ProtocolError("Connection aborted.", RemoteDisconnected("Remote end closed connection without response"))
+    api.post(url("auth/login"), body=dropped)
+    api.post(url("auth/login"), json=error_json(502, "bad gateway"), status=502)
+    api.post(url("auth/login"), json=login_reply())
+    client = make_client(token=None, username=USERNAME, password=PASSWORD)
+    client.login()
+    assert client.token == NEW_TOKEN
+    assert len(api.calls) == 3
+
+
+def test_login_refused_with_400_is_not_sent_again(api):
+    api.post(url("auth/login"), json=error_json(400, "username: field required"), status=400)
+    client = make_client(token=None, username=USERNAME, password=PASSWORD)
+    with pytest.raises(AcretoAuthError):
+        client.login()
     assert len(api.calls) == 1
 
 
@@ -721,16 +741,25 @@ def closed_port():
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
-def test_connection_refused_is_retried_and_explained(method):
+def test_connection_refused_is_retried_twice_and_explained(method):
     port = closed_port()
     client = make_client(f"http://127.0.0.1:{port}/v2")
     with pytest.raises(AcretoError) as info:
         client.request(method, ECOSYSTEMS)
-    assert str(info.value) == (f"{method} /{ECOSYSTEMS} returned no response after {RETRIES} retries: "
+    # a refused connection is not worth the whole backoff: CONNECT_RETRIES quick tries only
+    assert str(info.value) == (f"{method} /{ECOSYSTEMS} returned no response after {CONNECT_RETRIES} retries: "
                                f"cannot connect to 127.0.0.1:{port} (Connection refused)")
     # never sent, so a POST is not uncertain and may be retried
     assert info.value.uncertain is False
-    assert client.request_count == {method: RETRIES + 1}
+    assert client.request_count == {method: CONNECT_RETRIES + 1}
+
+
+def test_backoff_of_repeats_made_by_the_caller_grows_and_is_capped():
+    client = make_client(backoff_factor=0.5, backoff_max=3)
+    for dummy in range(20):
+        assert 0.5 <= client.backoff(1) <= 1.0
+        assert 2.0 <= client.backoff(3) <= 2.5
+        assert client.backoff(6) == 3
 
 
 def test_tls_verification_failure_names_the_options(server_factory, tmp_path):

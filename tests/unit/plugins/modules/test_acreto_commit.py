@@ -179,6 +179,28 @@ def test_uncertain_post_that_did_not_start_a_commit_is_posted_once_more(api, com
     assert len(posts(api)) == 2
 
 
+def test_uncertain_posts_are_sent_again_after_a_pause_while_nothing_started(api, commit, clock):
+    for dummy in range(3):
+        api.add("POST", COMMITS, {"code": 504, "message": "gateway timeout"}, status=504)
+    api.add("POST", COMMITS, status=204)
+
+    result = commit("pending_changes", "pending_changes", "pending_changes", "pending_changes", "commit_in_progress", "ok")
+
+    assert result["status"] == "ok"
+    assert len(posts(api)) == 4
+    assert len([s for s in clock.sleeps if s >= 0.5]) >= 3
+
+
+def test_a_commit_that_cannot_be_started_gives_up_after_the_client_retries(api, commit):
+    api.add("POST", COMMITS, {"code": 503, "message": "busy"}, status=503)
+
+    result = commit("pending_changes", "pending_changes")
+
+    assert result["msg"] == ("Committing ecosystem 'Documentation Ecosystem' failed: POST %s returned 503: busy" % COMMITS)
+    assert result["status"] == 503
+    assert len(posts(api)) == 6
+
+
 def test_a_refused_post_is_reported(api, commit):
     api.add("POST", COMMITS, {"code": 403, "message": "read-only user"}, status=403)
 

@@ -219,4 +219,4 @@ def test_the_action_group_lists_every_module():
 
     assert sorted(runtime["action_groups"]["acreto"]) == modules
     assert modules == ["acreto_auth", "acreto_commit", "acreto_ecosystem_info", "acreto_group_info", "acreto_thing",
-                       "acreto_thing_info"]
+                       "acreto_thing_info", "acreto_things"]

@@ -105,6 +105,35 @@ def test_uncertain_create_that_did_not_happen_is_posted_once_more(api, run):
     assert [s[:2] for s in api.sent()].count(("GET", DEVICES)) == 2
 
 
+def test_uncertain_creates_are_looked_for_and_sent_again_with_backoff_until_one_works(api, run, clock):
+    api.standard()
+    for dummy in range(3):
+        api.add("POST", DEVICES, {"code": 503, "message": "busy"}, status=503)
+    api.add("POST", DEVICES, CAM, status=201)
+
+    result = run(acreto_thing.main, ecosystem=ECO, name="cam-01", profile_group="Profile Group 1")
+
+    assert result["changed"] is True
+    assert result["thing"] == CAM
+    assert [w[0] for w in api.writes()] == ["POST"] * 4
+    # before each new try, the list is read again: once to find nothing, then once per uncertain POST
+    assert [s[:2] for s in api.sent()].count(("GET", DEVICES)) == 4
+    assert len(clock.sleeps) == 3
+    assert clock.sleeps[0] < clock.sleeps[2]
+
+
+def test_uncertain_creates_give_up_after_the_client_retries(api, run, clock):
+    api.standard()
+    api.add("POST", DEVICES, {"code": 503, "message": "busy"}, status=503)
+
+    result = run(acreto_thing.main, ecosystem=ECO, name="cam-01", profile_group="Profile Group 1")
+
+    assert result["failed"] is True
+    assert result["msg"] == "Creating thing 'cam-01' failed: POST %s returned 503: busy" % DEVICES
+    assert result["status"] == 503
+    assert [w[0] for w in api.writes()] == ["POST"] * 6  # the first try and 5 more: the client's retries
+
+
 def test_a_create_refused_by_the_api_is_not_tried_again(api, run):
     api.standard()
     api.add("POST", DEVICES, {"code": 400, "message": "name: field required"}, status=400)
@@ -370,3 +399,26 @@ def test_ambiguous_ecosystem_name(api, run):
 
     assert result["msg"] == ("2 ecosystems named 'Twin' for customer 'Documentation' (uuids: %s, %s); pass the uuid to "
                              "pick one." % (TWIN_A, TWIN_B))
+
+
+def test_expiry_given_as_a_string_names_the_option(api, run):
+    result = run(acreto_thing.main, ecosystem=ECO, name="cam-01", expiry="2030-01-01T00:00:00Z")
+
+    assert result["failed"] is True
+    assert result["msg"] == ("argument 'expiry' is of type str and we were unable to convert to dict: "
+                             "dictionary requested, could not parse JSON or key=value")
+    assert api.sent() == []
+
+
+def test_a_string_for_a_list_of_dicts_names_the_option(api, run, monkeypatch):
+    # no module of the collection is needed: any AcretoModule with such an option will do
+    from ansible_collections.acreto.platform.plugins.module_utils._module import ECOSYSTEM_ARGS, AcretoModule
+
+    def main():
+        AcretoModule(argument_spec=dict(ECOSYSTEM_ARGS, items=dict(type="list", elements="dict", options=dict(name=dict(type="str")))))
+
+    result = run(main, ecosystem=ECO, items="a,b")
+
+    assert result["msg"] == ("Elements value for option 'items' is of type str and we were unable to convert to dict: "
+                             "dictionary requested, could not parse JSON or key=value")
+    assert api.sent() == []

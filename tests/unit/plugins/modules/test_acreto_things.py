@@ -1,0 +1,385 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the acreto.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import threading
+
+import requests
+
+from ansible_collections.acreto.platform.plugins.module_utils._bulk import Throttle
+from ansible_collections.acreto.platform.plugins.modules import acreto_things
+
+from ansible_collections.acreto.platform.tests.unit.plugins.modules.fake_acreto import (
+    CAMERAS, CUSTOMER, DEVICES, GROUP, ZERO_EXPIRY, thing,
+)
+
+ECO = "Documentation Ecosystem"
+CAM1 = thing("cam-01", "c86c8910-1770-818b-a0c8-cf9d91201001")
+CAM2 = thing("cam-02", "c86c8910-1770-818b-a0c8-cf9d91201002", category="Camera", assetValue=2)
+CAM3 = thing("cam-03", "c86c8910-1770-818b-a0c8-cf9d91201003", profileGroup=CAMERAS["uuid"])
+
+
+def path(obj):
+    return DEVICES + "/" + obj["uuid"]
+
+
+def body(obj):
+    return {k: v for k, v in obj.items() if k != "uuid"}
+
+
+def options(obj):
+    return {"name": obj["name"], "uuid": obj.get("uuid"), "profile_group": obj["profileGroup"], "type": obj["type"],
+            "category": obj["category"], "asset_value": obj["assetValue"], "expiry": obj["expiry"]}
+
+
+def run_things(run, **args):
+    return run(acreto_things.main, ecosystem=ECO, **args)
+
+
+# --- merged ---------------------------------------------------------------------------
+
+
+def test_merged_lists_once_and_writes_only_what_differs(api, run):
+    api.standard(CAM1, CAM2)
+    api.add("PUT", path(CAM2), dict(CAM2, assetValue=5))
+    created = thing("cam-04", "c86c8910-1770-818b-a0c8-cf9d91201004")
+    api.add("POST", DEVICES, created, status=201)
+
+    result = run_things(run, config=[
+        {"name": "cam-01", "asset_value": 1},
+        {"name": "cam-02", "asset_value": 5},
+        {"name": "cam-04", "profile_group": "Profile Group 1", "category": "IoT", "asset_value": 1},
+    ])
+
+    assert result["changed"] is True
+    assert [s[:2] for s in api.sent()].count(("GET", DEVICES)) == 1
+    assert sorted(api.writes(), key=lambda w: w[0]) == [
+        ("POST", DEVICES, body(created)),
+        ("PUT", path(CAM2), dict(body(CAM2), assetValue=5)),
+    ]
+    assert result["summary"] == {"created": 1, "updated": 1, "deleted": 0, "unchanged": 1, "failed": 0}
+    assert sorted(result["commands"], key=lambda c: c["name"]) == [
+        {"action": "update", "name": "cam-02", "uuid": CAM2["uuid"], "changes": {"asset_value": 5}},
+        {"action": "create", "name": "cam-04", "uuid": created["uuid"],
+         "changes": {k: v for k, v in options(created).items() if k != "uuid"}},
+    ]
+    assert result["before"] == [options(CAM1), options(CAM2)]
+    assert result["after"] == [options(CAM1), options(dict(CAM2, assetValue=5)), options(created)]
+    assert result["ecosystem_status_before"] == "ok"
+
+
+def test_a_second_run_as_wanted_makes_no_write(api, run):
+    api.login()
+    api.ecosystems()
+    api.devices(CAM1, CAM2)
+
+    result = run_things(run, config=[{"name": "cam-01", "profile_group": GROUP["uuid"].upper(), "asset_value": 1},
+                                     {"name": "cam-02", "category": "Camera"}])
+
+    assert result["changed"] is False
+    assert result["commands"] == []
+    assert result["summary"]["unchanged"] == 2
+    assert result["before"] == [options(CAM1), options(CAM2)]
+    assert "after" not in result
+    # a profile group given by uuid needs no list of the groups: login, ecosystems, devices
+    assert [s[:2] for s in api.sent()] == [("POST", "/auth/login"), ("GET", "/customers/%s/ecosystems" % CUSTOMER["uuid"]),
+                                           ("GET", DEVICES)]
+
+
+def test_check_mode_writes_nothing_and_reports_what_would_change(api, run):
+    api.standard(CAM1, CAM2)
+
+    result = run_things(run, _ansible_check_mode=True, _ansible_diff=True, config=[
+        {"name": "cam-01", "asset_value": 3},
+        {"name": "cam-09", "profile_group": "Cameras"},
+    ])
+
+    assert result["changed"] is True
+    assert api.writes() == []
+    assert result["summary"] == {"created": 1, "updated": 1, "deleted": 0, "unchanged": 0, "failed": 0}
+    assert result["commands"][1]["uuid"] is None
+    assert result["after"][-1] == {"name": "cam-09", "uuid": None, "profile_group": CAMERAS["uuid"], "type": "device",
+                                   "category": "", "asset_value": 0, "expiry": ZERO_EXPIRY}
+    assert result["diff"]["before"] == {"cam-01": options(CAM1)}
+    assert result["diff"]["after"]["cam-01"] == options(dict(CAM1, assetValue=3))
+    assert result["diff"]["prepared"] == ("created 1, updated 1, deleted 0, unchanged 0, failed 0\n"
+                                          "~ cam-01: asset_value 1 -> 3\n+ cam-09\n")
+
+
+def test_rename_by_uuid(api, run):
+    api.standard(CAM1)
+    api.add("PUT", path(CAM1), dict(CAM1, name="lobby"))
+
+    result = run_things(run, config=[{"uuid": CAM1["uuid"].upper(), "name": "lobby"}])
+
+    assert api.writes() == [("PUT", path(CAM1), dict(body(CAM1), name="lobby"))]
+    assert result["commands"] == [{"action": "update", "name": "cam-01", "uuid": CAM1["uuid"], "changes": {"name": "lobby"}}]
+
+
+# --- input errors: found before any write ---------------------------------------------
+
+
+def test_names_listed_twice_fail_before_any_request(api, run):
+    result = run_things(run, config=[{"name": "cam-01"}, {"name": "cam-02"}, {"name": "cam-01"}])
+
+    assert result["failed"] is True
+    assert result["msg"] == "Thing name 'cam-01' appears 2 times in config (config[0], config[2]); each thing must be listed once."
+    assert api.sent() == []
+
+
+def test_a_bad_item_is_named_by_its_position(api, run):
+    result = run_things(run, config=[{"name": "cam-01"}, {"name": "cam-02", "asset_value": -1}])
+
+    assert result["msg"] == "config[1] (cam-02): asset_value must be 0 or greater, got -1."
+    assert api.sent() == []
+
+
+def test_an_item_without_name_or_uuid_fails(api, run):
+    result = run_things(run, config=[{"category": "IoT"}])
+
+    assert result["msg"] == "config[0]: name or uuid is required."
+
+
+def test_parallelism_is_bounded(api, run):
+    result = run_things(run, config=[], parallelism=0)
+
+    assert result["msg"] == "parallelism must be between 1 and 32, got 0."
+
+
+def test_profile_group_is_refused_where_it_means_nothing(api, run):
+    result = run_things(run, config=[], profile_group="Cameras")
+
+    assert result["msg"] == "profile_group applies to state=overridden and state=gathered only, not to state=merged."
+
+
+def test_things_sharing_a_name_in_the_ecosystem_fail_before_any_write(api, run):
+    twin = thing("cam-01", "c86c8910-1770-818b-a0c8-cf9d91201099")
+    api.standard(CAM1, twin, CAM2)
+
+    result = run_things(run, config=[{"name": "cam-02", "asset_value": 9}, {"name": "cam-01", "asset_value": 9}])
+
+    assert result["msg"] == ("2 things named 'cam-01' in ecosystem 'Documentation Ecosystem' (uuids: %s, %s); "
+                             "pass uuid to pick one." % (CAM1["uuid"], twin["uuid"]))
+    assert api.writes() == []
+
+
+def test_a_create_without_profile_group_fails_before_any_write(api, run):
+    api.standard(CAM1)
+
+    result = run_things(run, config=[{"name": "cam-01", "asset_value": 7}, {"name": "cam-05"}])
+
+    assert result["msg"] == "profile_group is required to create thing 'cam-05', which does not exist yet."
+    assert api.writes() == []
+
+
+def test_an_unknown_uuid_fails_before_any_write(api, run):
+    api.standard(CAM1)
+
+    result = run_things(run, config=[{"name": "cam-01", "asset_value": 7}, {"uuid": CAM2["uuid"], "name": "x"}])
+
+    assert result["msg"] == ("config[1]: no thing with uuid '%s' in ecosystem 'Documentation Ecosystem'; "
+                             "leave uuid out to create one by name." % CAM2["uuid"])
+    assert api.writes() == []
+
+
+# --- partial failure and uncertain creates --------------------------------------------
+
+
+def test_a_failed_write_does_not_stop_the_others_and_fails_the_task(api, run):
+    api.standard(CAM1, CAM2)
+    api.add("PUT", path(CAM1), {"code": 400, "message": "category too long"}, status=400)
+    api.add("PUT", path(CAM2), dict(CAM2, category="x"))
+
+    result = run_things(run, config=[{"name": "cam-01", "category": "x"}, {"name": "cam-02", "category": "x"}])
+
+    assert result["failed"] is True
+    assert result["changed"] is True
+    assert len(api.writes()) == 2
+    assert result["msg"] == ("1 of 2 writes failed: Updating thing 'cam-01' failed: PUT %s returned 400: category too long"
+                             % path(CAM1))
+    assert result["failures"] == [{"action": "update", "name": "cam-01", "uuid": CAM1["uuid"], "changes": {"category": "x"},
+                                   "msg": result["msg"][len("1 of 2 writes failed: "):], "status": 400,
+                                   "api_error": {"code": 400, "message": "category too long"}}]
+    assert result["summary"] == {"created": 0, "updated": 1, "deleted": 0, "unchanged": 0, "failed": 1}
+    assert result["after"] == [options(CAM1), options(dict(CAM2, category="x"))]
+
+
+def test_an_uncertain_create_is_read_back_instead_of_posted_again(api, run):
+    api.standard(CAM1)
+    api.add("POST", DEVICES, body=requests.ConnectionError("connection reset by peer"))
+    created = thing("cam-05", "c86c8910-1770-818b-a0c8-cf9d91201005")
+    api.devices(CAM1, created)
+
+    result = run_things(run, config=[{"name": "cam-05", "profile_group": "Profile Group 1"}])
+
+    assert result["changed"] is True
+    assert [w[0] for w in api.writes()] == ["POST"]
+    assert result["commands"][0]["uuid"] == created["uuid"]
+
+
+def test_an_uncertain_create_that_did_not_happen_is_posted_once_more(api, run):
+    api.standard(CAM1)
+    api.add("POST", DEVICES, body=requests.ConnectionError("connection reset by peer"))
+    created = thing("cam-05", "c86c8910-1770-818b-a0c8-cf9d91201005")
+    api.devices(CAM1)
+    api.add("POST", DEVICES, created, status=201)
+
+    result = run_things(run, config=[{"name": "cam-05", "profile_group": "Profile Group 1"}])
+
+    assert [w[0] for w in api.writes()] == ["POST", "POST"]
+    assert result["after"][-1]["uuid"] == created["uuid"]
+
+
+# --- replaced, overridden, deleted, gathered ------------------------------------------
+
+
+def test_replaced_resets_the_fields_not_given(api, run):
+    current = dict(CAM2, expiry={"time": "2030-01-31T12:00:00.000Z", "type": "date"})
+    api.standard(current)
+    api.add("PUT", path(CAM2), None)
+
+    result = run_things(run, state="replaced", config=[{"name": "cam-02", "profile_group": "Profile Group 1", "category": "Camera"}])
+
+    wanted = {"name": "cam-02", "profileGroup": GROUP["uuid"], "type": "device", "category": "Camera", "assetValue": 0,
+              "expiry": ZERO_EXPIRY}
+    assert api.writes() == [("PUT", path(CAM2), wanted)]
+    assert result["commands"][0]["changes"] == {"asset_value": 0, "expiry": ZERO_EXPIRY}
+
+
+def test_replaced_needs_the_profile_group(api, run):
+    api.standard(CAM2)
+
+    result = run_things(run, state="replaced", config=[{"name": "cam-02", "category": "Camera"}])
+
+    assert result["msg"] == ("config[0]: profile_group is required with state=replaced or overridden, because thing 'cam-02' "
+                             "is replaced as a whole.")
+
+
+def test_overridden_deletes_the_things_not_listed_within_the_scope(api, run):
+    api.standard(CAM1, CAM2, CAM3)
+    api.add("DELETE", path(CAM2))
+
+    result = run_things(run, state="overridden", profile_group="Profile Group 1",
+                        config=[{"name": "cam-01", "profile_group": "Profile Group 1", "category": "IoT", "asset_value": 1}])
+
+    assert api.writes() == [("DELETE", path(CAM2), None)]
+    assert result["summary"] == {"created": 0, "updated": 0, "deleted": 1, "unchanged": 1, "failed": 0}
+    assert [t["name"] for t in result["after"]] == ["cam-01", "cam-03"]
+
+
+def test_overridden_without_scope_deletes_every_other_thing(api, run):
+    api.standard(CAM1, CAM2, CAM3)
+    api.add("DELETE", path(CAM2))
+    api.add("DELETE", path(CAM3))
+
+    result = run_things(run, state="overridden", config=[{"name": "cam-01", "profile_group": GROUP["uuid"], "category": "IoT",
+                                                          "asset_value": 1}])
+
+    assert sorted(api.writes()) == [("DELETE", path(CAM2), None), ("DELETE", path(CAM3), None)]
+    assert result["summary"]["deleted"] == 2
+
+
+def test_deleted_deletes_the_listed_things_that_exist(api, run):
+    api.standard(CAM1, CAM2)
+    api.add("DELETE", path(CAM1), {"code": 404, "message": "device not found"}, status=404)
+
+    result = run_things(run, state="deleted", config=[{"name": "cam-01"}, {"name": "cam-07"}])
+
+    assert api.writes() == [("DELETE", path(CAM1), None)]
+    assert result["changed"] is True
+    assert result["commands"] == [{"action": "delete", "name": "cam-01", "uuid": CAM1["uuid"], "changes": {}}]
+    assert result["summary"]["unchanged"] == 1
+
+
+def test_gathered_returns_the_things_in_the_shape_of_config(api, run):
+    api.standard(CAM1, CAM3)
+
+    result = run_things(run, state="gathered", profile_group="Cameras", _ansible_check_mode=True)
+
+    assert result["changed"] is False
+    assert result["gathered"] == [options(CAM3)]
+    assert api.writes() == []
+
+
+def test_gathered_output_fed_back_changes_nothing(api, run):
+    api.standard(CAM1, CAM2, CAM3)
+
+    result = run_things(run, state="overridden", config=[options(CAM1), options(CAM2), options(CAM3)])
+
+    assert result["changed"] is False
+    assert api.writes() == []
+
+
+# --- the ecosystem status and the pool ------------------------------------------------
+
+
+def test_no_write_while_the_ecosystem_is_in_error(api, run):
+    api.standard(CAM1, status="ecosystem_error")
+
+    result = run_things(run, config=[{"name": "cam-01", "asset_value": 4}])
+
+    assert result["msg"] == ("Writing 1 things: ecosystem 'Documentation Ecosystem' is in status 'ecosystem_error'; "
+                             "contact Acreto support.")
+    assert api.writes() == []
+
+
+def test_many_things_are_written_on_the_pool(api, run):
+    things = [thing("cam-%03d" % i, "c86c8910-1770-818b-a0c8-cf9d91%06d" % i) for i in range(40)]
+    api.standard(*things)
+    for obj in things:
+        api.add("PUT", path(obj), dict(obj, assetValue=9))
+
+    result = run_things(run, parallelism=8, config=[{"name": obj["name"], "asset_value": 9} for obj in things])
+
+    assert result["summary"]["updated"] == 40
+    assert sorted(w[1] for w in api.writes()) == sorted(path(obj) for obj in things)
+
+
+def test_throttle_bounds_the_writes_in_flight_and_slows_down():
+    throttle = Throttle(3)
+    inside = []
+    peak = []
+    lock = threading.Lock()
+    release = threading.Event()
+
+    def work():
+        with throttle:
+            with lock:
+                inside.append(1)
+                peak.append(len(inside))
+            release.wait(5)
+            with lock:
+                inside.pop()
+
+    threads = [threading.Thread(target=work) for dummy in range(6)]
+    for t in threads:
+        t.start()
+    release.set()
+    for t in threads:
+        t.join()
+
+    assert max(peak) <= 3
+    throttle.slow_down()
+    throttle.slow_down()
+    assert throttle.limit == 1
+    throttle.slow_down()
+    assert throttle.limit == 1
+
+
+def test_the_client_reads_the_environment_once(monkeypatch):
+    from ansible_collections.acreto.platform.plugins.module_utils._client import AcretoClient
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/bundle.pem")
+
+    client = AcretoClient("https://api.acreto.test/v2", token="t", pool_maxsize=16)
+
+    assert client._session.trust_env is False
+    assert client._session.proxies["https"] == "http://proxy.example:3128"
+    assert client._verify == "/etc/ssl/bundle.pem"
+    assert client._session.get_adapter("https://api.acreto.test")._pool_maxsize == 16
