@@ -7,9 +7,10 @@ import signal
 import socket
 import ssl
 import sys
-import tempfile
 from importlib import resources
 from typing import Optional
+
+from acreto_sim.files import write_atomically
 
 PROG = "acreto-sim"
 PASSWORD_ENV = "ACRETO_SIM_PASSWORD"
@@ -157,21 +158,6 @@ def base_url(scheme: str, host: str, port: int) -> str:
     if ":" in host:
         host = "[%s]" % host
     return "%s://%s:%d" % (scheme, host, port)
-
-
-def write_atomically(path: str, text: str) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".acreto-sim-", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def load_state(args, password: str):

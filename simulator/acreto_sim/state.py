@@ -8,7 +8,6 @@ import os
 import random
 import re
 import secrets
-import tempfile
 import threading
 import time
 import uuid as uuidlib
@@ -18,6 +17,7 @@ from typing import Optional
 import jwt
 
 from acreto_sim import models
+from acreto_sim.files import write_atomically
 from acreto_sim.models import ERROR, IN_PROGRESS, OK, PENDING, WRITABLE
 
 STATE_VERSION = 1
@@ -177,20 +177,8 @@ class State:
     def _save(self) -> None:
         if not self.state_file:
             return
-        directory = os.path.dirname(os.path.abspath(self.state_file))
-        fd, tmp = tempfile.mkstemp(prefix=".acreto-sim-", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(self.data, handle, indent=1)  # key order is list order: keep it
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.state_file)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        # key order is list order: keep it
+        write_atomically(self.state_file, json.dumps(self.data, indent=1))
 
     # --- control ----------------------------------------------------------------
 
