@@ -140,6 +140,8 @@ def render(report, results):
         "| --- | --- | --- |",
     ]
     lines += ["| %s | %s | %s |" % (r["target"], r["value"], verdict(r)) for r in results]
+    if any(not r["met"] and r["target"].startswith("(b) within") for r in results):
+        lines += [""] + BULK_BOUNDS
     lines += [""] + METHOD
     return "\n".join(lines) + "\n"
 
@@ -159,6 +161,26 @@ def missed(results):
 
 LABELS = {"c": "%s Things: a loop of acreto_thing, with a token passed in",
           "d": "%s Things: a loop of ansible.builtin.uri POSTs after a uri login"}
+
+# Measured and explained once; printed whenever that target is missed again.
+BULK_BOUNDS = [
+    '## What bounds (b) against (a)',
+    '',
+    'The target "(b) within 1.5 x of (a)" was missed in the run of 2026-11-25 (2.47 x for whole runs, 1.52 x once',
+    'the fixed cost of each side is taken out). What bounds it, measured in that run:',
+    '',
+    '- Fixed cost: `ansible-playbook` with one module run that logs in and lists the Things takes 1.16 s before the',
+    "  first create; the raw script's login takes 0.13 s. That second of Python and ansible-core start-up does not",
+    '  grow with N (at N = 10,000 the creates dominate), and the loops (c) and (d) pay it once per Thing.',
+    '- Per Thing: the module task alone took 1.88 s for 1,000 creates against 1.01 s for the raw script. The simulator',
+    "  is one Python process on the same 2 cores, so the module's threads and the server compete for them",
+    '  (parallelism 1 and 4 give the same time), and after the writes ansible-core encodes the result and scrubs every',
+    '  string of it for secret values, which for `before`, `after` and `commands` of 1,000 Things costs about as much',
+    '  as a few hundred requests. Returning less would break the resource-module convention.',
+    '- Against the real API, where a request costs a network round trip rather than a few hundred microseconds of',
+    '  loopback, the 4 writes in flight of (b) overlap those round trips and the fixed second matters less.',
+]
+
 
 METHOD = [
     "## How it is measured",
