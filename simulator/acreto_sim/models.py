@@ -63,6 +63,16 @@ def _seed_time(value: Any) -> Any:
 SeedTime = Annotated[str, BeforeValidator(_seed_time)]
 
 
+def _int_as_float(value: Any) -> Any:
+    # a whole number is a fine float even in strict mode; a bool is not a number
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_int_as_float)]
+
+
 # --- the documented API -------------------------------------------------------
 
 class Strict(BaseModel):
@@ -224,16 +234,8 @@ class FaultIn(Control):
     delay_ms: int = Field(default=0, ge=0, le=600000)
     drop: bool = False
     count: Optional[int] = Field(default=None, ge=1)
-    probability: float = Field(default=1.0, ge=0.0, le=1.0)
+    probability: Number = Field(default=1.0, ge=0.0, le=1.0)
     after: bool = False
-
-    @field_validator("probability", mode="before")
-    @classmethod
-    def _probability(cls, value: Any) -> Any:
-        # 1 and 0 are fine as numbers even in strict mode
-        if isinstance(value, int) and not isinstance(value, bool):
-            return float(value)
-        return value
 
     @field_validator("path")
     @classmethod
@@ -248,27 +250,13 @@ class FaultIn(Control):
 class StatusIn(Control):
     status: Optional[str] = Field(default=None, min_length=1)
     fail_next_commit: Optional[bool] = None
-    commit_seconds: Optional[float] = Field(default=None, ge=0)
-
-    @field_validator("commit_seconds", mode="before")
-    @classmethod
-    def _seconds(cls, value: Any) -> Any:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return float(value)
-        return value
+    commit_seconds: Optional[Number] = Field(default=None, ge=0)
 
 
 class ConfigIn(Control):
-    commit_seconds: Optional[float] = Field(default=None, ge=0)
+    commit_seconds: Optional[Number] = Field(default=None, ge=0)
     token_ttl: Optional[int] = Field(default=None, ge=1)
     login_expiry_field: Optional[bool] = None
-
-    @field_validator("commit_seconds", mode="before")
-    @classmethod
-    def _seconds(cls, value: Any) -> Any:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return float(value)
-        return value
 
 
 def describe_errors(err: ValidationError) -> str:
