@@ -4,9 +4,10 @@
 
 """Many objects of one resource in one module run, with the resource-module states.
 
-One list request finds every current object. Only the objects that differ get a write, and the writes run
-on a small pool of threads that share the module's keep-alive session. Everything that can be wrong with
-the input is found before the first write; a write that fails does not stop the others.
+One list request finds every current object. Each entry of the list is an object of the resource class, and runs
+the same find, wanted, changed_fields and try_write as a single-object module. Everything that can be wrong with
+the input is found before the first write. Only the objects that differ get a write, and the writes run on a
+small pool of threads that share the module's keep-alive session; a write that fails does not stop the others.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,14 +15,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.acreto.platform.plugins.module_utils._module import IN_PROGRESS, is_uuid
+from ansible_collections.acreto.platform.plugins.module_utils._api import UUID_EXAMPLE, is_uuid
+from ansible_collections.acreto.platform.plugins.module_utils._errors import AcretoError, AcretoInputError
 
 BULK_STATES = ["merged", "replaced", "overridden", "deleted", "gathered"]
 PARALLELISM_MAX = 32
-DOING = {"create": "Creating %s", "update": "Updating %s", "delete": "Deleting %s"}
 SHOWN_FAILURES = 10
 
 
@@ -49,63 +49,32 @@ class Throttle:
             self.limit = max(1, self.limit // 2)
 
 
-class BulkItem:
-    """Mixed into a resource class for the items of a bulk run.
+class Entry:
+    """One entry of the list option: where the user wrote it, and the object it describes."""
 
-    The write hooks of AcretoResource may fail the module, which a worker thread must never do;
-    these raise AcretoError instead, and the engine reports the item as failed.
-    """
+    def __init__(self, index, obj):
+        self.index = index
+        self.obj = obj
 
-    index = None
-
-    def input_error(self):
-        """What is wrong with this item's options, or None."""
-        return None
+    @property
+    def params(self):
+        return self.obj.params
 
     def where(self):
         return "config[%d]" % self.index
 
-    def lookup(self, value):
-        field = self.fields[self.identity]
-        found = [obj for obj in self.module.client.get(self.path) or [] if obj.get(field) == value]
-        if len(found) > 1:
-            raise self.module.lib.AcretoError("%d %ss named '%s' after a create whose answer was lost (uuids: %s)"
-                                              % (len(found), self.kind, value, ", ".join(o.get("uuid") for o in found)))
-        return found[0] if found else None
-
-    def commit_running(self):
-        return (self.module.client.get(self.module.ecosystem_path()) or {}).get("status") == IN_PROGRESS
-
-    def wait_until_writable(self, action):
-        timeout = self.module.params["ecosystem_wait_timeout"]
-        deadline = time.monotonic() + timeout
-        interval = 0.5
-        while self.commit_running():
-            if time.monotonic() >= deadline:
-                raise self.module.lib.AcretoError("%s: ecosystem '%s' was still '%s' after %d s (ecosystem_wait_timeout)"
-                                                  % (action, self.module.ecosystem()["name"], IN_PROGRESS, timeout))
-            time.sleep(interval)
-            interval = min(interval * 2, 5)
-
-    def replacement(self, current):
-        """The object exactly as the options give it (state replaced), keeping the uuid of the current one."""
-        if current is not None:
-            missing = [option for option in self.required_on_create if self.params.get(option) is None]
-            if missing:
-                self.module.fail_json(msg="%s: %s is required with state=replaced or overridden, because %s is replaced as a whole."
-                                          % (self.where(), " and ".join(missing), self.label()))
-        obj = self.wanted(None)
-        if current is not None:
-            obj["uuid"] = current["uuid"]
-        return obj
+    def error(self, err):
+        """err, its message led by this entry."""
+        err.message = "%s (%s): %s" % (self.where(), self.params.get(self.obj.identity) or self.params.get("uuid"), err.message)
+        return err
 
 
 class Step:
     """One write: what, to which object, and how it went."""
 
-    def __init__(self, action, item, current, wanted):
+    def __init__(self, action, obj, current, wanted):
         self.action = action
-        self.item = item
+        self.obj = obj
         self.current = current
         self.wanted = wanted
         self.result = None
@@ -113,149 +82,139 @@ class Step:
 
     @property
     def doing(self):
-        return DOING[self.action] % self.item.label(self.current or self.wanted)
+        return self.obj.doing(self.current, self.wanted)
 
 
 class BulkEngine:
-    """Plans and applies the writes for a list of items; run() exits the module."""
+    """Plans and applies the writes for a list of entries; run() returns the module's result or raises."""
 
-    def __init__(self, module, item_class, scope_option=None):
-        self.module = module
-        self.item_class = item_class
-        self.scope_option = scope_option
-        self.probe = item_class(module)
-        self.option_of = {field: option for option, field in self.probe.fields.items()}
+    def __init__(self, scope, resource_class, parallelism, check_mode=False, diff=False, limit=None):
+        """limit: (option, value) that limits state=overridden and state=gathered to the objects that have it."""
+        self.scope = scope
+        self.resource_class = resource_class
+        self.parallelism = parallelism
+        self.check_mode = check_mode
+        self.want_diff = diff
+        self.limit = limit if limit and limit[1] is not None else None
+        self.probe = resource_class(scope, {})
 
     # --- input ---
 
-    def items(self, config, state):
-        m = self.module
-        items = []
+    def entries(self, config, state):
+        entries = []
         for index, params in enumerate(config):
-            item = self.item_class(m, params=params, index=index)
+            entry = Entry(index, self.resource_class(self.scope, params))
             uuid = params.get("uuid")
-            identity = params.get(item.identity)
             if uuid is not None and not is_uuid(uuid):
-                m.fail_json(msg="%s: uuid must look like 'c86c8910-1770-818b-a0c8-cf9d91201255', got '%s'." % (item.where(), uuid))
-            if not (identity or uuid):
-                m.fail_json(msg="%s: %s or uuid is required." % (item.where(), item.identity))
-            error = None if state == "deleted" else item.input_error()
-            if error:
-                m.fail_json(msg="%s (%s): %s" % (item.where(), identity or uuid, error))
-            items.append(item)
-        self.fail_on_repeats(items, "uuid", lambda item: (item.params.get("uuid") or "").lower())
-        self.fail_on_repeats(items, self.probe.identity, lambda item: not item.params.get("uuid") and item.params.get(item.identity))
-        return items
+                raise AcretoInputError("%s: uuid must look like '%s', got '%s'." % (entry.where(), UUID_EXAMPLE, uuid))
+            if not (params.get(entry.obj.identity) or uuid):
+                raise AcretoInputError("%s: %s or uuid is required." % (entry.where(), entry.obj.identity))
+            if state != "deleted":
+                try:
+                    entry.obj.validate()
+                except AcretoInputError as err:
+                    raise entry.error(err)
+            entries.append(entry)
+        self.fail_on_repeats(entries, "uuid", lambda entry: (entry.params.get("uuid") or "").lower())
+        self.fail_on_repeats(entries, self.probe.identity,
+                             lambda entry: not entry.params.get("uuid") and entry.params.get(entry.obj.identity))
+        return entries
 
-    def fail_on_repeats(self, items, what, key):
+    def fail_on_repeats(self, entries, what, key):
         seen = {}
-        for item in items:
-            value = key(item)
+        for entry in entries:
+            value = key(entry)
             if value:
-                seen.setdefault(value, []).append(item)
+                seen.setdefault(value, []).append(entry)
         for value, same in seen.items():
             if len(same) > 1:
-                self.module.fail_json(msg="%s %s '%s' appears %d times in config (%s); each %s must be listed once."
-                                          % (self.probe.kind.capitalize(), what, value, len(same),
-                                             ", ".join(i.where() for i in same), self.probe.kind))
+                raise AcretoInputError("%s %s '%s' appears %d times in config (%s); each %s must be listed once."
+                                       % (self.probe.kind.capitalize(), what, value, len(same),
+                                          ", ".join(e.where() for e in same), self.probe.kind))
 
-    def scope(self):
-        value = self.module.params.get(self.scope_option) if self.scope_option else None
-        if value is None:
+    def scope_filter(self):
+        if self.limit is None:
             return None
-        field = self.probe.fields[self.scope_option]
-        return field, self.probe.comparable(field, self.probe.api_value(self.scope_option, value))
+        option, value = self.limit
+        field = self.probe.fields[option]
+        return field, self.probe.comparable(field, self.probe.api_value(option, value))
 
-    def in_scope(self, obj, scope):
-        return scope is None or self.probe.comparable(scope[0], obj.get(scope[0])) == scope[1]
+    def in_scope(self, obj, scope_filter):
+        return scope_filter is None or self.probe.comparable(scope_filter[0], obj.get(scope_filter[0])) == scope_filter[1]
 
     # --- planning: decide everything before the first write ---
 
-    def match(self, item, by_uuid, by_identity, state):
-        uuid = item.params.get("uuid")
-        if uuid:
-            found = by_uuid.get(uuid.lower())
-            if found is None and state != "deleted":
-                self.module.fail_json(msg="%s: no %s with uuid '%s' in ecosystem '%s'; leave uuid out to create one by %s."
-                                          % (item.where(), item.kind, uuid, self.module.ecosystem()["name"], item.identity))
-            return found
-        value = item.params[item.identity]
-        return item.only_one(value, by_identity.get(value, ()))
-
-    def plan(self, state, items, current, scope):
-        field = self.probe.fields[self.probe.identity]
-        by_uuid = {obj["uuid"].lower(): obj for obj in current}
-        by_identity = {}
-        for obj in current:
-            by_identity.setdefault(obj.get(field), []).append(obj)
+    def plan(self, state, entries, current, scope_filter):
         steps = []
         unchanged = 0
         matched = {}
-        for item in items:
-            found = self.match(item, by_uuid, by_identity, state)
+        for entry in entries:
+            obj = entry.obj
+            found = obj.find(current)
+            if found is None and entry.params.get("uuid") and state != "deleted":
+                raise entry.error(obj.missing_uuid_error())
             if found is not None:
-                other = matched.setdefault(found["uuid"], item)
-                if other is not item:
-                    self.module.fail_json(msg="%s and %s both match %s (uuid %s); list it once."
-                                              % (other.where(), item.where(), item.label(found), found["uuid"]))
+                other = matched.setdefault(found["uuid"], entry)
+                if other is not entry:
+                    raise AcretoInputError("%s and %s both match %s (uuid %s); list it once."
+                                           % (other.where(), entry.where(), obj.label(found), found["uuid"]))
             if state == "deleted":
                 if found is not None:
-                    steps.append(Step("delete", item, found, None))
+                    steps.append(Step("delete", obj, found, None))
                 else:
                     unchanged += 1
                 continue
-            wanted = item.wanted(found) if state == "merged" else item.replacement(found)
+            try:
+                wanted = obj.wanted(found) if state == "merged" else obj.replacement(found, state)
+            except AcretoInputError as err:
+                raise entry.error(err)
             if found is None:
-                steps.append(Step("create", item, None, wanted))
-            elif not item.same(found, wanted):
-                steps.append(Step("update", item, found, wanted))
+                steps.append(Step("create", obj, None, wanted))
+            elif not obj.same(found, wanted):
+                steps.append(Step("update", obj, found, wanted))
             else:
                 unchanged += 1
         if state == "overridden":
             steps.extend(Step("delete", self.probe, obj, None) for obj in current
-                         if obj["uuid"] not in matched and self.in_scope(obj, scope))
+                         if obj["uuid"] not in matched and self.in_scope(obj, scope_filter))
         return steps, unchanged
 
     # --- the writes ---
 
     def apply(self, steps):
-        throttle = Throttle(self.module.params["parallelism"])
+        throttle = Throttle(self.parallelism)
         with ThreadPoolExecutor(max_workers=throttle.limit) as pool:
             # list(): re-raise here any error that is not an API error
             list(pool.map(lambda step: self.apply_one(step, throttle), steps))
 
     def apply_one(self, step, throttle):
-        client = self.module.client
+        client = self.scope.client
         with throttle:
             seen = client.throttled
             try:
-                step.result = step.item.try_write(step.doing, step.current, step.wanted)
-            except self.module.lib.AcretoError as err:
+                step.result = step.obj.try_write(step.doing, step.current, step.wanted)
+            except AcretoError as err:
                 step.error = err
             if client.throttled > seen:
                 throttle.slow_down()
 
     # --- the result ---
 
-    def as_options(self, obj):
-        shaped = {option: obj.get(field) for field, option in self.option_of.items()}
-        shaped["uuid"] = obj.get("uuid")
-        return shaped
-
     def changes(self, step):
         if step.action == "delete":
             return {}
-        fields = self.probe.fields.values() if step.action == "create" else step.item.changed_fields(step.current, step.wanted)
-        return {self.option_of[f]: step.wanted.get(f) for f in fields}
+        fields = self.probe.fields.values() if step.action == "create" else step.obj.changed_fields(step.current, step.wanted)
+        option_of = {field: option for option, field in self.probe.fields.items()}
+        return {option_of[f]: step.wanted.get(f) for f in fields}
 
     def command(self, step):
         obj = step.current or step.result or step.wanted
-        return {"action": step.action, "name": obj.get(self.probe.fields[self.probe.identity]), "uuid": obj.get("uuid"),
+        return {"action": step.action, "name": obj.get(self.probe.identity_field), "uuid": obj.get("uuid"),
                 "changes": self.changes(step)}
 
     def failure(self, step):
         err = step.error
-        return dict(self.command(step), msg="%s failed: %s" % (step.doing, err), status=err.status, api_error=err.api_error)
+        return dict(self.command(step), msg=str(err), status=err.status, api_error=err.api_error)
 
     def after(self, current, done):
         objects = {obj["uuid"]: obj for obj in current}
@@ -276,9 +235,9 @@ class BulkEngine:
             command = self.command(step)
             name = command["name"]
             if step.current is not None:
-                before[name] = self.as_options(step.current)
+                before[name] = self.probe.as_options(step.current)
             if step.wanted is not None:
-                after[name] = self.as_options(step.wanted)
+                after[name] = self.probe.as_options(step.wanted)
             if step.action == "update":
                 shown = ", ".join("%s %r -> %r" % (option, before[name][option], value) for option, value in command["changes"].items())
                 lines.append("~ %s: %s" % (name, shown))
@@ -287,19 +246,18 @@ class BulkEngine:
         return {"before": before, "after": after, "prepared": "\n".join(lines) + "\n"}
 
     def run(self, state, config):
-        m = self.module
-        scope = self.scope()
+        scope_filter = self.scope_filter()
         if state == "gathered":
             current = self.probe.list()
-            m.exit_json(changed=False, gathered=[self.as_options(obj) for obj in current if self.in_scope(obj, scope)],
-                        ecosystem_status_before=m.ecosystem().get("status"))
-        items = self.items(config, state)
+            return dict(changed=False, gathered=[self.probe.as_options(obj) for obj in current if self.in_scope(obj, scope_filter)],
+                        ecosystem_status_before=self.scope.ecosystem().get("status"))
+        entries = self.entries(config, state)
         current = self.probe.list()
-        steps, unchanged = self.plan(state, items, current, scope)
-        status = m.ecosystem().get("status")
+        steps, unchanged = self.plan(state, entries, current, scope_filter)
+        status = self.scope.ecosystem().get("status")
         if steps:
-            status = m.wait_for_writable_ecosystem("Writing %d %ss" % (len(steps), self.probe.kind))
-            if not m.check_mode:
+            status = self.scope.wait_until_writable("Writing %d %ss" % (len(steps), self.probe.kind), self.check_mode)
+            if not self.check_mode:
                 self.apply(steps)
         done = [step for step in steps if step.error is None]
         failed = [step for step in steps if step.error is not None]
@@ -308,15 +266,15 @@ class BulkEngine:
             summary[step.action + "d"] += 1
         result = dict(changed=bool(done), ecosystem_status_before=status, summary=summary,
                       commands=[self.command(step) for step in done],
-                      before=[self.as_options(obj) for obj in current])
+                      before=[self.probe.as_options(obj) for obj in current])
         if done:
             # as in other resource modules, `after` only when something changed: it halves the result of a no-op
-            result["after"] = [self.as_options(obj) for obj in self.after(current, done)]
-        if m._diff:
+            result["after"] = [self.probe.as_options(obj) for obj in self.after(current, done)]
+        if self.want_diff:
             result["diff"] = self.diff(done, summary)
         if failed:
-            shown = "; ".join(step.doing + " failed: " + str(step.error) for step in failed[:SHOWN_FAILURES])
+            shown = "; ".join(str(step.error) for step in failed[:SHOWN_FAILURES])
             more = " (and %d more, see failures)" % (len(failed) - SHOWN_FAILURES) if len(failed) > SHOWN_FAILURES else ""
-            m.fail_json(msg="%d of %d writes failed: %s%s" % (len(failed), len(steps), shown, more),
-                        failures=[self.failure(step) for step in failed], **result)
-        m.exit_json(**result)
+            raise AcretoError("%d of %d writes failed: %s%s" % (len(failed), len(steps), shown, more),
+                              details=dict(result, failures=[self.failure(step) for step in failed]))
+        return result

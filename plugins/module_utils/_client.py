@@ -22,10 +22,14 @@ import random
 import re
 import socket
 import ssl
+import threading
 import time
 import traceback
 import warnings
 from urllib.parse import urlsplit
+
+from ansible_collections.acreto.platform.plugins.module_utils._api import TOKEN_LIFETIME
+from ansible_collections.acreto.platform.plugins.module_utils._errors import AcretoAuthError, AcretoError
 
 try:
     import requests
@@ -47,9 +51,6 @@ else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 
-
-DEFAULT_ENDPOINT = "https://api-is-rock-solid.acreto.net/v2"
-DEFAULT_TOKEN_LIFETIME = 600
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
 # A Retry-After beyond this is waited for this long only, so one answer cannot stall a run for hours.
@@ -63,39 +64,6 @@ TOKEN_REJECTED_MESSAGE = (
     "collection can log in again, or get a fresh token with acreto.platform.acreto_auth."
 )
 NO_CREDENTIALS_MESSAGE = "No credentials: pass token, or username and password."
-
-
-class AcretoError(Exception):
-    """A failed API call.
-
-    str() is one line: what was sent, what came back, and the API's own message, e.g.
-    ``POST /customers/.../devices returned 400: profileGroup not found``.
-    ``uncertain`` is True when a non-idempotent request (POST) may have been applied
-    although it failed (connection dropped after sending, read timeout, 5xx).
-    """
-
-    def __init__(self, message=None, method=None, path=None, status=None, api_message=None,
-                 api_error=None, uncertain=False, retries=0):
-        self.method = method
-        self.path = path
-        self.status = status
-        self.api_message = api_message
-        self.api_error = api_error
-        self.uncertain = uncertain
-        # set by login(): the request got no answer or a 5xx, so sending it again may work
-        self.replayable = False
-        self.retries = retries
-        if message is None:
-            message = describe_failure(method, path, status, api_message, retries)
-        self.message = message
-        super().__init__(message)
-
-    def __str__(self):
-        return self.message
-
-
-class AcretoAuthError(AcretoError):
-    """Login failed, or the token was rejected and the client cannot log in again."""
 
 
 def describe_failure(method, path, status, detail, retries=0):
@@ -204,7 +172,7 @@ def _retry_class():
 
         def get_backoff_time(self):
             value = super().get_backoff_time()
-            # urllib3 < 2 has neither backoff_max nor backoff_jitter as parameters
+            # urllib3 1.26 has neither backoff_max nor backoff_jitter as parameters
             if self._compat_backoff_max is not None and value > 0:
                 value = min(self._compat_backoff_max, value + random.random() * self._compat_jitter)
             return value
@@ -237,12 +205,11 @@ def _build_retry(retries, backoff_factor, backoff_max, on_retry):
         "backoff_factor": backoff_factor,
         "raise_on_status": False,
         "respect_retry_after_header": True,
-    }
-    if "other" in params:
         # TLS and other errors are not worth retrying: they will not go away within seconds.
-        kwargs["other"] = 0
-    methods_param = "allowed_methods" if "allowed_methods" in params else "method_whitelist"
-    kwargs[methods_param] = IDEMPOTENT_METHODS
+        "other": 0,
+        "allowed_methods": IDEMPOTENT_METHODS,
+    }
+    # urllib3 2 caps and jitters the backoff itself; for 1.26 the Retry subclass does it.
     native = "backoff_max" in params and "backoff_jitter" in params
     if native:
         kwargs["backoff_max"] = backoff_max
@@ -255,8 +222,21 @@ def _build_retry(retries, backoff_factor, backoff_max, on_retry):
     return retry
 
 
+class _Attempts:
+    """What happened to one request while urllib3 sent it: how often it was sent again."""
+
+    __slots__ = ("retries",)
+
+    def __init__(self):
+        self.retries = 0
+
+
 class AcretoClient:
-    """One keep-alive session to the Acreto API for the calls of one module run."""
+    """One keep-alive session to the Acreto API for the calls of one run.
+
+    The threads of a bulk run share it: what belongs to one request lives with that request, the counters and
+    the token change under a lock, and the secrets to hide are replaced as a whole, never changed in place.
+    """
 
     def __init__(self, endpoint, username=None, password=None, token=None, validate_certs=True, ca_path=None,
                  timeout=30, retries=5, backoff_factor=0.5, backoff_max=30, pool_maxsize=10):
@@ -274,8 +254,11 @@ class AcretoClient:
         self.request_count = {}
         # 429 answers seen, retried or not; a caller running requests in parallel can slow down on them.
         self.throttled = 0
-        self._secrets = {secret for secret in (password, self.token) if secret}
-        self._call_retries = 0
+        self._secrets = frozenset(secret for secret in (password, self.token) if secret)
+        self._counters_lock = threading.Lock()
+        self._login_lock = threading.Lock()
+        # urllib3 reports each retry through a callback in the thread that sends the request
+        self._in_flight = threading.local()
         if not validate_certs:
             self._verify = False
         elif ca_path:
@@ -301,7 +284,7 @@ class AcretoClient:
 
     # -- public API -------------------------------------------------------
 
-    def backoff(self, attempt):
+    def retry_delay(self, attempt):
         """Seconds to wait before try number attempt + 1 of a request that the caller repeats itself."""
         factor, cap = self._backoff
         return min(cap, factor * (2 ** (attempt - 1)) + random.random() * factor)
@@ -314,49 +297,8 @@ class AcretoClient:
         """
         if not self._can_login:
             raise AcretoAuthError("Login needs username and password.")
-        attempt = 0
-        while True:
-            try:
-                return self._login()
-            except AcretoAuthError:
-                raise
-            except AcretoError as err:
-                attempt += 1
-                if not err.replayable or attempt > self.retries:
-                    raise
-                time.sleep(self.backoff(attempt))
-
-    def _login(self):
-        shown = "/auth/login"
-        prefix = f"Login as '{self.username}' failed: "
-        try:
-            response = self._send("POST", "auth/login", {"username": self.username, "password": self._password},
-                                  None, authenticate=False)
-            if response.status_code >= 300:
-                err = self._http_error("POST", shown, response)
-                if 400 <= response.status_code < 500:
-                    raise AcretoAuthError(prefix + err.message, method="POST", path=shown, status=err.status,
-                                          api_message=err.api_message, api_error=err.api_error)
-                raise err
-            data = self._decode("POST", shown, response)
-        except AcretoAuthError:
-            raise
-        except AcretoError as err:
-            # Logging in changes nothing on the platform, so it is never uncertain.
-            err.message = prefix + err.message
-            err.replayable = err.uncertain
-            err.uncertain = False
-            raise
-        token = data.get("accessToken") if isinstance(data, dict) else None
-        if not token or not isinstance(token, str):
-            raise AcretoAuthError(prefix + f"POST {shown} returned {response.status_code} without an accessToken",
-                                  method="POST", path=shown, status=response.status_code)
-        self.token = token
-        self._secrets.add(token)
-        customers = data.get("customers")
-        self.customers = customers if isinstance(customers, list) else []
-        self.expires_in = self._lifetime(data.get("expiry"))
-        return data
+        with self._login_lock:
+            return self._login_with_retries()
 
     def get(self, path, params=None):
         return self.request("GET", path, params=params)
@@ -374,31 +316,25 @@ class AcretoClient:
         """Send one API request; returns the parsed JSON body, or None for an empty body."""
         method = method.upper()
         shown = "/" + path.lstrip("/")
-        fresh_login = False
-        if self.token is None:
-            if not self._can_login:
-                raise AcretoAuthError(NO_CREDENTIALS_MESSAGE, method=method, path=shown)
-            self.login()
-            fresh_login = True
-        response = self._send(method, path, body, params)
+        token, fresh_login = self._current_token(method, shown)
+        response, retries = self._send(method, path, body, params, token)
         if response.status_code == 401:
             # A 401 means the request was refused, so replaying it (POST included) cannot duplicate anything.
             if not self._can_login:
-                err = self._http_error(method, shown, response)
+                err = self._http_error(method, shown, response, retries)
                 raise AcretoAuthError(TOKEN_REJECTED_MESSAGE, method=method, path=shown, status=401,
                                       api_message=err.api_message, api_error=err.api_error)
             if not fresh_login:
-                self.login()
-                response = self._send(method, path, body, params)
+                response, retries = self._send(method, path, body, params, self._renewed_token(token))
             if response.status_code == 401:
-                err = self._http_error(method, shown, response)
+                err = self._http_error(method, shown, response, retries)
                 detail = f" (with a fresh token for '{self.username}')"
                 raise AcretoAuthError(describe_failure(method, shown, 401, None) + detail
                                       + (": " + err.api_message if err.api_message else ""),
                                       method=method, path=shown, status=401,
                                       api_message=err.api_message, api_error=err.api_error)
         if response.status_code >= 300:
-            raise self._http_error(method, shown, response)
+            raise self._http_error(method, shown, response, retries)
         return self._decode(method, shown, response)
 
     def close(self):
@@ -410,11 +346,78 @@ class AcretoClient:
     def __exit__(self, *exc_info):
         self.close()
 
-    # -- internals --------------------------------------------------------
+    # -- the token ----------------------------------------------------------
 
     @property
     def _can_login(self):
         return bool(self.username and self._password)
+
+    def _current_token(self, method, shown):
+        """The token to send, and whether it comes from a login made for this very request."""
+        token = self.token
+        if token is not None:
+            return token, False
+        if not self._can_login:
+            raise AcretoAuthError(NO_CREDENTIALS_MESSAGE, method=method, path=shown)
+        with self._login_lock:
+            if self.token is None:
+                self._login_with_retries()
+                return self.token, True
+            return self.token, False
+
+    def _renewed_token(self, rejected):
+        """A token newer than `rejected`: the one another thread got meanwhile, or a new login."""
+        with self._login_lock:
+            if self.token == rejected:
+                self._login_with_retries()
+            return self.token
+
+    def _login_with_retries(self):
+        attempt = 0
+        while True:
+            try:
+                return self._login()
+            except AcretoAuthError:
+                raise
+            except AcretoError as err:
+                attempt += 1
+                if not err.replayable or attempt > self.retries:
+                    raise
+                time.sleep(self.retry_delay(attempt))
+
+    def _login(self):
+        shown = "/auth/login"
+        prefix = f"Login as '{self.username}' failed: "
+        try:
+            response, retries = self._send("POST", "auth/login", {"username": self.username, "password": self._password},
+                                           None, None)
+            if response.status_code >= 300:
+                err = self._http_error("POST", shown, response, retries)
+                if 400 <= response.status_code < 500:
+                    raise AcretoAuthError(prefix + err.message, method="POST", path=shown, status=err.status,
+                                          api_message=err.api_message, api_error=err.api_error)
+                raise err
+            data = self._decode("POST", shown, response)
+        except AcretoAuthError:
+            raise
+        except AcretoError as err:
+            # Logging in changes nothing on the platform, so it is never uncertain.
+            err.message = prefix + err.message
+            err.replayable = err.uncertain
+            err.uncertain = False
+            raise
+        token = data.get("accessToken") if isinstance(data, dict) else None
+        if not token or not isinstance(token, str):
+            raise AcretoAuthError(prefix + f"POST {shown} returned {response.status_code} without an accessToken",
+                                  method="POST", path=shown, status=response.status_code)
+        self._secrets = self._secrets | {token}
+        self.token = token
+        customers = data.get("customers")
+        self.customers = customers if isinstance(customers, list) else []
+        self.expires_in = self._lifetime(data.get("expiry"))
+        return data
+
+    # -- internals --------------------------------------------------------
 
     @staticmethod
     def _normalise_endpoint(endpoint):
@@ -439,22 +442,26 @@ class AcretoClient:
         try:
             seconds = int(value)
         except (TypeError, ValueError):
-            return DEFAULT_TOKEN_LIFETIME
-        return seconds if seconds > 0 else DEFAULT_TOKEN_LIFETIME
+            return TOKEN_LIFETIME
+        return seconds if seconds > 0 else TOKEN_LIFETIME
 
     def _note_retry(self, method, status=None):
-        if status == 429:
-            self.throttled += 1
-        self._call_retries += 1
-        self._count(method)
+        attempts = getattr(self._in_flight, "attempts", None)
+        if attempts is not None:
+            attempts.retries += 1
+        self._count(method, throttled=status == 429)
 
-    def _count(self, method):
+    def _count(self, method, throttled=False):
         method = (method or "").upper()
-        self.request_count[method] = self.request_count.get(method, 0) + 1
+        with self._counters_lock:
+            self.request_count[method] = self.request_count.get(method, 0) + 1
+            if throttled:
+                self.throttled += 1
 
     def _redact(self, value):
+        secrets = self._secrets
         if isinstance(value, str):
-            for secret in self._secrets:
+            for secret in secrets:
                 value = value.replace(secret, "********")
             return value
         if isinstance(value, dict):
@@ -463,26 +470,33 @@ class AcretoClient:
             return [self._redact(item) for item in value]
         return value
 
-    def _send(self, method, path, body, params, authenticate=True):
+    def _send(self, method, path, body, params, token):
+        """Send one request (urllib3 may send it again); returns the response and how often it was sent again.
+
+        Without a token the request goes out without Authorization: that is the login.
+        """
         url = self.endpoint + "/" + path.lstrip("/")
         headers = {}
-        if authenticate:
-            headers["Authorization"] = "Bearer " + self.token
+        if token is not None:
+            headers["Authorization"] = "Bearer " + token
         kwargs = {"headers": headers, "params": params, "timeout": self.timeout, "verify": self._verify,
                   "allow_redirects": False}
         if body is not None:
             kwargs["json"] = body
-        self._call_retries = 0
+        attempts = self._in_flight.attempts = _Attempts()
         self._count(method)
         try:
             with warnings.catch_warnings():
                 if self._verify is False:
                     warnings.simplefilter("ignore", InsecureRequestWarning)
-                return self._session.request(method, url, **kwargs)
+                response = self._session.request(method, url, **kwargs)
         except (requests.exceptions.RequestException, Urllib3HTTPError) as err:
-            raise self._transport_error(method, "/" + path.lstrip("/"), err) from err
+            raise self._transport_error(method, "/" + path.lstrip("/"), err, attempts.retries) from err
+        finally:
+            self._in_flight.attempts = None
+        return response, attempts.retries
 
-    def _transport_error(self, method, shown, err):
+    def _transport_error(self, method, shown, err, retries):
         """An AcretoError for a request that got no HTTP response."""
         chain = _exception_chain(err)
         text = " ".join(str(item) for item in chain)
@@ -513,12 +527,12 @@ class AcretoClient:
         else:
             reason = f"request to {host} failed ({type(err).__name__}: {_one_line(err)})"
         return AcretoError(
-            describe_failure(method, shown, None, self._redact(reason), self._call_retries),
+            describe_failure(method, shown, None, self._redact(reason), retries),
             method=method, path=shown, status=None, api_message=None, api_error=None,
-            uncertain=sent and method not in IDEMPOTENT_METHODS, retries=self._call_retries,
+            uncertain=sent and method not in IDEMPOTENT_METHODS, retries=retries,
         )
 
-    def _http_error(self, method, shown, response):
+    def _http_error(self, method, shown, response, retries):
         status = response.status_code
         api_error = None
         text = response.text or ""
@@ -534,9 +548,9 @@ class AcretoClient:
         detail = api_message or (response.reason or None)
         api_message = self._redact(api_message)
         return AcretoError(
-            describe_failure(method, shown, status, self._redact(detail), self._call_retries),
+            describe_failure(method, shown, status, self._redact(detail), retries),
             method=method, path=shown, status=status, api_message=api_message, api_error=self._redact(api_error),
-            uncertain=status >= 500 and method not in IDEMPOTENT_METHODS, retries=self._call_retries,
+            uncertain=status >= 500 and method not in IDEMPOTENT_METHODS, retries=retries,
         )
 
     def _decode(self, method, shown, response):

@@ -79,18 +79,21 @@ expires_at:
   sample: "2030-01-31T12:10:00Z"
 """
 
+from ansible_collections.acreto.platform.plugins.module_utils._api import TOKEN_LIFETIME
 from ansible_collections.acreto.platform.plugins.module_utils._module import AcretoModule, utc_iso
 
-DEFAULT_TOKEN_LIFETIME = 600
+
+def log_in(module):
+    module.login()
+    client = module.client
+    expires_in = client.expires_in or TOKEN_LIFETIME
+    return dict(changed=False, access_token=client.token, customers=client.customers or [],
+                expires_in=expires_in, expires_at=utc_iso(expires_in))
 
 
 def main():
     module = AcretoModule(argument_spec={}, supports_check_mode=True)
-    module.login()
-    client = module.client
-    expires_in = client.expires_in or DEFAULT_TOKEN_LIFETIME
-    module.exit_json(changed=False, access_token=client.token, customers=client.customers or [],
-                     expires_in=expires_in, expires_at=utc_iso(expires_in))
+    module.run(lambda: log_in(module))
 
 
 if __name__ == "__main__":

@@ -142,9 +142,11 @@ ecosystem:
 
 import time
 
-from ansible_collections.acreto.platform.plugins.module_utils._module import (
-    ECOSYSTEM_ARGS, ERROR, IN_PROGRESS, KNOWN_STATUSES, PENDING, AcretoModule,
+from ansible_collections.acreto.platform.plugins.module_utils._api import ERROR, IN_PROGRESS, KNOWN_STATUSES, PENDING
+from ansible_collections.acreto.platform.plugins.module_utils._errors import (
+    AcretoError, AcretoInputError, AcretoStatusError, AcretoTimeoutError,
 )
+from ansible_collections.acreto.platform.plugins.module_utils._module import ECOSYSTEM_ARGS, AcretoModule
 
 COMMIT_ARGS = dict(
     commit=dict(type="bool", default=True),
@@ -160,8 +162,9 @@ class Commit:
     def __init__(self, module):
         self.module = module
         self.params = module.params
+        self.scope = module.scope
         self.started = time.monotonic()
-        self.ecosystem = module.ecosystem()
+        self.ecosystem = self.scope.ecosystem()
         self.name = self.ecosystem["name"]
         self.result = dict(changed=False, status_before=self.ecosystem.get("status"), polls=0, timed_out=False)
 
@@ -181,7 +184,7 @@ class Commit:
                 self.wait((IN_PROGRESS, PENDING) if self.post() else (IN_PROGRESS,))
             if self.ecosystem.get("status") == ERROR:
                 self.fail_on_status(ERROR, "Commit on ecosystem '%s' ended in status '%s'; contact Acreto support.")
-        self.module.exit_json(**self.finish())
+        return self.finish()
 
     def check_foreign_pending(self):
         if self.params["ecosystem_status_before"] != PENDING or self.params["foreign_pending"] == "ignore":
@@ -189,55 +192,64 @@ class Commit:
         msg = ("Ecosystem '%s' already had pending changes before this play wrote to it (ecosystem_status_before "
                "'pending_changes'); a commit applies those changes too." % self.name)
         if self.params["foreign_pending"] == "fail":
-            self.module.fail_json(msg=msg + " Set foreign_pending=ignore to commit them anyway.", **self.finish())
+            raise AcretoStatusError(msg + " Set foreign_pending=ignore to commit them anyway.", details=self.finish())
         self.module.warn(msg)
 
     def post(self):
         """Start the commit; False when someone else's commit is running instead of ours."""
-        action = "Committing ecosystem '%s'" % self.name
+        client = self.scope.client
         attempt = 0
         while True:
             attempt += 1
             try:
-                self.module.client.request("POST", self.module.ecosystem_path("commits"))
+                client.request("POST", self.scope.ecosystem_path("commits"))
                 return True
-            except self.module.lib.AcretoError as err:
+            except AcretoError as err:
                 # 409: another commit has just started. Uncertain: ours may have started. Either way, look first.
-                if not (err.status == 409 or err.uncertain) or attempt > self.module.client.retries:
-                    self.module.fail_on_error(err, action, **self.finish())
-                self.ecosystem = self.module.read_ecosystem()
+                if not (err.status == 409 or err.uncertain) or attempt > client.retries:
+                    err.details.update(self.finish())
+                    raise err.during("Committing ecosystem '%s'" % self.name)
+                self.ecosystem = self.scope.read_ecosystem()
                 if self.ecosystem.get("status") != PENDING:
                     return False
-                self.module.back_off(attempt)
+                time.sleep(client.retry_delay(attempt))
 
     def wait(self, busy):
         if not self.params["wait"]:
             return
         timeout = self.params["wait_timeout"]
-        self.ecosystem, polls, timed_out = self.module.poll_ecosystem(busy, timeout, self.params["poll_interval"])
-        self.result["polls"] += polls
-        if timed_out:
+        try:
+            self.ecosystem, polls = self.scope.wait_while(busy, timeout, self.params["poll_interval"], describe_timeout=lambda eco: (
+                "Commit on ecosystem '%s' did not finish within %d s; last status '%s'. It may still finish: "
+                "run acreto_commit with commit=false to wait for it." % (self.name, timeout, eco.get("status"))))
+        except AcretoTimeoutError as err:
+            self.ecosystem = err.ecosystem
+            self.result["polls"] += err.polls
             self.result["timed_out"] = True
-            self.module.fail_json(msg="Commit on ecosystem '%s' did not finish within %d s; last status '%s'. It may still "
-                                      "finish: run acreto_commit with commit=false to wait for it."
-                                      % (self.name, timeout, self.ecosystem.get("status")), **self.finish())
+            err.details.update(self.finish())
+            raise
+        self.result["polls"] += polls
 
     def fail_on_status(self, status, template="Ecosystem '%s' is in status '%s'; contact Acreto support."):
         if status not in KNOWN_STATUSES:
             template = "Ecosystem '%%s' has status '%%s', which is not one of %s." % ", ".join(KNOWN_STATUSES)
-        self.module.fail_json(msg=template % (self.name, status), **self.finish())
+        raise AcretoStatusError(template % (self.name, status), details=self.finish())
 
     def finish(self):
         return dict(self.result, status=self.ecosystem.get("status"), ecosystem=self.ecosystem,
                     elapsed=round(time.monotonic() - self.started, 1))
 
 
-def main():
-    module = AcretoModule(argument_spec=dict(ECOSYSTEM_ARGS, **COMMIT_ARGS), supports_check_mode=True)
+def commit(module):
     for option in ("wait_timeout", "poll_interval"):
         if module.params[option] <= 0:
-            module.fail_json(msg="%s must be greater than 0, got %g." % (option, module.params[option]))
-    Commit(module).run()
+            raise AcretoInputError("%s must be greater than 0, got %g." % (option, module.params[option]))
+    return Commit(module).run()
+
+
+def main():
+    module = AcretoModule(argument_spec=dict(ECOSYSTEM_ARGS, **COMMIT_ARGS), supports_check_mode=True)
+    module.run(lambda: commit(module))
 
 
 if __name__ == "__main__":

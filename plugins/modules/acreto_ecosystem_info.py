@@ -96,7 +96,7 @@ from ansible_collections.acreto.platform.plugins.module_utils._module import CUS
 
 def main():
     module = AcretoModule(argument_spec=dict(CUSTOMER_ARGS, **FILTER_ARGS), supports_check_mode=True)
-    module.exit_matching("ecosystems", module.ecosystems())
+    module.run(lambda: module.matching("ecosystems", module.scope.ecosystems()))
 
 
 if __name__ == "__main__":

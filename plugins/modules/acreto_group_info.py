@@ -74,7 +74,7 @@ from ansible_collections.acreto.platform.plugins.module_utils._module import ECO
 
 def main():
     module = AcretoModule(argument_spec=dict(ECOSYSTEM_ARGS, **FILTER_ARGS), supports_check_mode=True)
-    module.exit_matching("groups", module.groups())
+    module.run(lambda: module.matching("groups", module.scope.groups()))
 
 
 if __name__ == "__main__":

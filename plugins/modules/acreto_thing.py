@@ -197,7 +197,7 @@ def main():
         required_one_of=[("name", "uuid")],
         supports_check_mode=True,
     )
-    Thing(module).ensure(module.params["state"])
+    module.run(lambda: Thing(module.scope, module.params).ensure(module.params["state"], module.check_mode))
 
 
 if __name__ == "__main__":

@@ -73,9 +73,16 @@ things:
       expiry: {"time": "0001-01-01T00:00:00.000Z", "type": ""}
 """
 
-from ansible_collections.acreto.platform.plugins.module_utils._module import (
-    ECOSYSTEM_ARGS, FILTER_ARGS, AcretoModule, AcretoResource,
-)
+from ansible_collections.acreto.platform.plugins.module_utils._module import ECOSYSTEM_ARGS, FILTER_ARGS, AcretoModule
+from ansible_collections.acreto.platform.plugins.module_utils._thing import Thing
+
+
+def read_things(module):
+    p = module.params
+    things = Thing(module.scope, p)
+    group = module.scope.profile_group_uuid(p["profile_group"]) if p["profile_group"] else None
+    found = [things.get(p["uuid"])] if p["uuid"] else things.list()
+    return module.matching("things", found, profileGroup=group)
 
 
 def main():
@@ -83,11 +90,7 @@ def main():
         argument_spec=dict(ECOSYSTEM_ARGS, **FILTER_ARGS, profile_group=dict(type="str")),
         supports_check_mode=True,
     )
-    p = module.params
-    things = AcretoResource(module, kind="thing", collection_path="customers/{customer}/ecosystems/{ecosystem}/devices")
-    group = module.profile_group_uuid(p["profile_group"]) if p["profile_group"] else None
-    found = [things.get(p["uuid"])] if p["uuid"] else things.list()
-    module.exit_matching("things", found, profileGroup=group)
+    module.run(lambda: read_things(module))
 
 
 if __name__ == "__main__":

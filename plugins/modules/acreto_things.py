@@ -242,19 +242,23 @@ ecosystem_status_before:
   sample: ok
 """
 
-from ansible_collections.acreto.platform.plugins.module_utils._bulk import BULK_STATES, PARALLELISM_MAX, BulkEngine, BulkItem
-from ansible_collections.acreto.platform.plugins.module_utils._module import ECOSYSTEM_ARGS, WRITE_ARGS, AcretoModule, is_uuid
-from ansible_collections.acreto.platform.plugins.module_utils._thing import THING_FIELD_ARGS, Thing, thing_input_error
+from ansible_collections.acreto.platform.plugins.module_utils._bulk import BULK_STATES, PARALLELISM_MAX, BulkEngine
+from ansible_collections.acreto.platform.plugins.module_utils._errors import AcretoInputError
+from ansible_collections.acreto.platform.plugins.module_utils._module import ECOSYSTEM_ARGS, WRITE_ARGS, AcretoModule
+from ansible_collections.acreto.platform.plugins.module_utils._thing import THING_FIELD_ARGS, Thing
 
 
-class ListedThing(BulkItem, Thing):
-    def input_error(self):
-        return thing_input_error(self.params)
-
-    def api_value(self, option, value):
-        if option == "profile_group" and is_uuid(value):
-            return value.lower()
-        return super().api_value(option, value)
+def reconcile(module):
+    p = module.params
+    if not 1 <= p["parallelism"] <= PARALLELISM_MAX:
+        raise AcretoInputError("parallelism must be between 1 and %d, got %d." % (PARALLELISM_MAX, p["parallelism"]))
+    if p["profile_group"] is not None and p["state"] not in ("overridden", "gathered"):
+        raise AcretoInputError("profile_group applies to state=overridden and state=gathered only, not to state=%s." % p["state"])
+    if p["config"] is not None and p["state"] == "gathered":
+        raise AcretoInputError("config must not be given with state=gathered, which only reads.")
+    engine = BulkEngine(module.scope, Thing, p["parallelism"], check_mode=module.check_mode, diff=module._diff,
+                        limit=("profile_group", p["profile_group"]))
+    return engine.run(p["state"], p["config"])
 
 
 def main():
@@ -267,14 +271,7 @@ def main():
         required_if=[("state", state, ("config",)) for state in BULK_STATES if state != "gathered"],
         supports_check_mode=True,
     )
-    p = module.params
-    if not 1 <= p["parallelism"] <= PARALLELISM_MAX:
-        module.fail_json(msg="parallelism must be between 1 and %d, got %d." % (PARALLELISM_MAX, p["parallelism"]))
-    if p["profile_group"] is not None and p["state"] not in ("overridden", "gathered"):
-        module.fail_json(msg="profile_group applies to state=overridden and state=gathered only, not to state=%s." % p["state"])
-    if p["config"] is not None and p["state"] == "gathered":
-        module.fail_json(msg="config must not be given with state=gathered, which only reads.")
-    BulkEngine(module, ListedThing, scope_option="profile_group").run(p["state"], p["config"])
+    module.run(lambda: reconcile(module))
 
 
 if __name__ == "__main__":

@@ -24,16 +24,16 @@ import urllib3.util.retry
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 from urllib3.util.retry import RequestHistory
 
+from ansible_collections.acreto.platform.plugins.module_utils._api import DEFAULT_ENDPOINT
 from ansible_collections.acreto.platform.plugins.module_utils._client import (
     CONNECT_RETRIES,
-    DEFAULT_ENDPOINT,
     NO_CREDENTIALS_MESSAGE,
     RETRY_AFTER_MAX,
     TOKEN_REJECTED_MESSAGE,
-    AcretoAuthError,
     AcretoClient,
-    AcretoError,
+    describe_failure,
 )
+from ansible_collections.acreto.platform.plugins.module_utils._errors import AcretoAuthError, AcretoError
 
 ENDPOINT = "https://api.example.test/v2"
 HOSTPORT = "api.example.test:443"
@@ -530,10 +530,9 @@ def test_name_resolution_failure_message(api):
 
 
 def test_error_message_built_from_its_fields():
-    err = AcretoError(method="GET", path="/customers", status=500, api_message="boom")
-    assert str(err) == "GET /customers returned 500: boom"
-    assert str(AcretoError(method="PUT", path="/x", status=None, api_message="a\n  b", retries=1)) == (
-        "PUT /x returned no response after 1 retry: a b")
+    assert describe_failure("GET", "/customers", 500, "boom") == "GET /customers returned 500: boom"
+    assert describe_failure("PUT", "/x", None, "a\n  b", retries=1) == "PUT /x returned no response after 1 retry: a b"
+    assert describe_failure("GET", "/x", 503, None, retries=2) == "GET /x returned 503 after 2 retries"
     assert AcretoError("plain").method is None
     assert issubclass(AcretoAuthError, AcretoError)
 
@@ -757,9 +756,9 @@ def test_connection_refused_is_retried_twice_and_explained(method):
 def test_backoff_of_repeats_made_by_the_caller_grows_and_is_capped():
     client = make_client(backoff_factor=0.5, backoff_max=3)
     for dummy in range(20):
-        assert 0.5 <= client.backoff(1) <= 1.0
-        assert 2.0 <= client.backoff(3) <= 2.5
-        assert client.backoff(6) == 3
+        assert 0.5 <= client.retry_delay(1) <= 1.0
+        assert 2.0 <= client.retry_delay(3) <= 2.5
+        assert client.retry_delay(6) == 3
 
 
 def test_tls_verification_failure_names_the_options(server_factory, tmp_path):
@@ -802,3 +801,146 @@ def test_tls_without_verification_does_not_warn(server_factory, tmp_path, monkey
         warnings.simplefilter("always")
         assert make_client(server.endpoint, validate_certs=False).get(ECOSYSTEMS) == {"ok": True}
     assert [str(item.message) for item in caught] == []
+
+
+# --- one client, many threads ----------------------------------------------------
+
+
+class PathServer:
+    """A local HTTP server whose answer depends on the path: /v2/fail/<status>/<n>/<id> answers <status> n times,
+    then 404 (never retried), so that the error message of that request counts exactly n retries.
+    /v2/auth/login issues token-<number of logins>; /v2/whoami answers 401 to any token but the newest one issued."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.seen = {}
+        self.logins = 0
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):  # pylint: disable=arguments-differ
+                pass
+
+            def answer(self, status, payload, headers=()):
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for key, value in headers:
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _handle(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(length)
+                parts = self.path.strip("/").split("/")
+                if parts[1:] == ["auth", "login"]:
+                    with server.lock:
+                        server.logins += 1
+                        token = "token-%d" % server.logins
+                    time.sleep(0.05)  # a login takes a while: other threads get their 401 meanwhile
+                    return self.answer(200, {"accessToken": token, "customers": []})
+                if parts[1:] == ["whoami"]:
+                    with server.lock:
+                        newest = "token-%d" % server.logins
+                    if self.headers.get("Authorization") != "Bearer " + newest:
+                        return self.answer(401, {"code": 401, "message": "token %s expired" % self.headers.get("Authorization")})
+                    return self.answer(200, {"token": newest})
+                dummy, dummy, status, times, ident = parts
+                with server.lock:
+                    count = server.seen[ident] = server.seen.get(ident, 0) + 1
+                if count <= int(times):
+                    return self.answer(int(status), {"code": int(status), "message": "busy"}, [("Retry-After", "0")])
+                # the token is echoed back, as some APIs do: the client must hide it
+                return self.answer(404, {"code": 404, "message": "gone after %d tries for %s" % (count, self.headers.get("Authorization"))})
+
+            do_GET = do_PUT = _handle
+            do_POST = _handle
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.endpoint = "http://127.0.0.1:%d/v2" % self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(name="path_server")
+def fixture_path_server():
+    server = PathServer()
+    yield server
+    server.stop()
+
+
+def in_threads(count, work):
+    """Run work(i) in `count` threads that start together; returns what each returned or raised, by i."""
+    barrier = threading.Barrier(count)
+    outcomes = [None] * count
+
+    def run(i):
+        barrier.wait()
+        try:
+            outcomes[i] = work(i)
+        except AcretoError as err:  # pylint: disable=broad-except
+            outcomes[i] = err
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return outcomes
+
+
+def test_sixteen_threads_each_error_counts_its_own_retries(path_server):
+    client = make_client(path_server.endpoint, retries=5, pool_maxsize=16)
+
+    def work(i):
+        # 0 to 3 retries each, on 429 for even threads and 503 for odd ones, then a 404
+        return client.get("fail/%d/%d/t%d" % (429 if i % 2 == 0 else 503, i % 4, i))
+
+    outcomes = in_threads(16, work)
+
+    for i, err in enumerate(outcomes):
+        retries = i % 4
+        counted = "" if not retries else " after %d retr%s" % (retries, "y" if retries == 1 else "ies")
+        assert isinstance(err, AcretoError), err
+        assert str(err) == "GET /fail/%d/%d/t%d returned 404%s: gone after %d tries for Bearer ********" % (
+            429 if i % 2 == 0 else 503, retries, i, counted, retries + 1)
+        assert err.retries == retries
+    assert client.request_count == {"GET": 16 + sum(i % 4 for i in range(16))}
+    assert client.throttled == sum(i % 4 for i in range(0, 16, 2))
+
+
+def test_sixteen_threads_with_an_expired_token_log_in_once(path_server):
+    client = make_client(path_server.endpoint, username=USERNAME, password=PASSWORD, token="token-old", pool_maxsize=16)
+
+    outcomes = in_threads(16, lambda i: client.get("whoami"))
+
+    assert outcomes == [{"token": "token-1"}] * 16
+    assert path_server.logins == 1
+    assert client.token == "token-1"
+
+
+def test_errors_of_other_threads_hide_a_token_issued_meanwhile(path_server):
+    client = make_client(path_server.endpoint, username=USERNAME, password=PASSWORD, token="token-old", pool_maxsize=16)
+
+    def work(i):
+        # half the threads renew the token; the others fail and must hide every token they may print
+        return client.get("whoami" if i % 2 else "fail/503/0/r%d" % i)
+
+    outcomes = in_threads(16, work)
+
+    assert path_server.logins == 1
+    for i, outcome in enumerate(outcomes):
+        if i % 2:
+            assert outcome == {"token": "token-1"}
+        else:
+            assert isinstance(outcome, AcretoError) and "token-" not in str(outcome), outcome
+            assert str(outcome).endswith("for Bearer ********")

@@ -12,11 +12,19 @@ import json
 
 import pytest
 import responses
+from ansible.module_utils.common import warnings as ansible_warnings
 
-from ansible_collections.acreto.platform.plugins.module_utils import _module
+from ansible_collections.acreto.platform.plugins.module_utils import _client, _resource, _scope
 from ansible_collections.acreto.platform.tests.unit.plugins.modules.fake_acreto import (
     ENDPOINT, PASSWORD, USERNAME, FakeAcreto, FakeClock, module_args,
 )
+
+
+@pytest.fixture(autouse=True)
+def fresh_warnings():
+    """ansible-core keeps a module's warnings in the process; each test runs a module of its own."""
+    for name in ("_global_warnings", "_global_deprecations"):
+        getattr(ansible_warnings, name).clear()
 
 
 @pytest.fixture
@@ -28,7 +36,8 @@ def api():
 @pytest.fixture
 def clock(monkeypatch):
     fake = FakeClock()
-    monkeypatch.setattr(_module, "time", fake)
+    for module in (_scope, _resource, _client):
+        monkeypatch.setattr(module, "time", fake)
     return fake
 
 

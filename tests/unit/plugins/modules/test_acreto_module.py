@@ -8,12 +8,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ast
 import os
+import re
 
 import pytest
 import yaml
 
-from ansible_collections.acreto.platform.plugins.module_utils import _client, _module
+from ansible_collections.acreto.platform.plugins.doc_fragments import acreto as acreto_fragment
+from ansible_collections.acreto.platform.plugins.module_utils import _api, _client, _module, _thing
 from ansible_collections.acreto.platform.plugins.modules import (
     acreto_auth, acreto_commit, acreto_ecosystem_info, acreto_group_info, acreto_thing, acreto_thing_info,
 )
@@ -142,8 +145,10 @@ def test_missing_requests_is_reported(api, run, monkeypatch):
     assert api.sent() == []
 
 
-def test_the_default_endpoint_is_the_clients():
-    assert _module.DEFAULT_ENDPOINT == _client.DEFAULT_ENDPOINT
+def test_the_default_endpoint_has_one_home_and_the_docs_say_it():
+    fragment = yaml.safe_load(acreto_fragment.ModuleDocFragment.DOCUMENTATION)
+    assert _module.ACRETO_COMMON_ARGS["endpoint"]["default"] == _api.DEFAULT_ENDPOINT
+    assert fragment["options"]["endpoint"]["default"] == _api.DEFAULT_ENDPOINT
 
 
 # --- customers -------------------------------------------------------------------------
@@ -208,7 +213,7 @@ def test_a_response_that_is_not_json(api, run):
     ("31/01/2030", None),
 ])
 def test_api_time(text, expected):
-    assert _module.api_time(text) == expected
+    assert _thing.api_time(text) == expected
 
 
 def test_the_action_group_lists_every_module():
@@ -220,3 +225,61 @@ def test_the_action_group_lists_every_module():
     assert sorted(runtime["action_groups"]["acreto"]) == modules
     assert modules == ["acreto_auth", "acreto_commit", "acreto_ecosystem_info", "acreto_group_info", "acreto_thing",
                        "acreto_thing_info", "acreto_things"]
+
+
+# --- the layers of module_utils ---------------------------------------------------------
+
+MODULE_UTILS = os.path.join(COLLECTION_ROOT, "plugins", "module_utils")
+
+
+def imports_of(path):
+    """(our module_utils files imported, whether ansible is imported) of one Python file."""
+    with open(path) as handle:
+        tree = ast.parse(handle.read())
+    ours, ansible = set(), False
+    for node in ast.walk(tree):
+        names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module] + ["%s.%s" % (node.module, alias.name) for alias in node.names]
+        for name in names:
+            if name.startswith("ansible_collections.acreto.platform.plugins.module_utils."):
+                ours.add(name.split(".")[5])
+            elif name.split(".")[0] == "ansible":
+                ansible = True
+    return ours, ansible
+
+
+def documented_layers():
+    """{file: (allowed module_utils files, Ansible allowed)} from the map in docs/development.md."""
+    with open(os.path.join(COLLECTION_ROOT, "docs", "development.md")) as handle:
+        rows = [line for line in handle if re.match(r"^\| `_\w+\.py` \|", line)]
+    layers = {}
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip().strip("|").split("|")]
+        allowed = cells[-1]
+        layers[cells[0].strip("`")] = (set(re.findall(r"`(_\w+)`", allowed)), "Ansible" in allowed)
+    return layers
+
+
+def test_the_map_in_the_docs_names_every_file_and_each_imports_only_what_it_may():
+    files = sorted(name for name in os.listdir(MODULE_UTILS) if name.endswith(".py") and name != "__init__.py")
+    layers = documented_layers()
+    assert sorted(layers) == files
+    for name in files:
+        ours, ansible = imports_of(os.path.join(MODULE_UTILS, name))
+        ours.discard(name[:-3])
+        allowed, ansible_allowed = layers[name]
+        assert ours <= allowed, "%s imports %s" % (name, sorted(ours - allowed))
+        assert ansible <= ansible_allowed, "%s imports Ansible" % name
+
+
+def test_only_the_front_door_ends_a_module():
+    calls = {}
+    for name in os.listdir(MODULE_UTILS):
+        if name.endswith(".py"):
+            with open(os.path.join(MODULE_UTILS, name)) as handle:
+                found = len(re.findall(r"\b(?:fail|exit)_json\(", handle.read()))
+            if found:
+                calls[name] = found
+    # the front door's fail_json and exit_json, and the override of fail_json (its def and its super() call)
+    assert calls == {"_module.py": 4}

@@ -14,7 +14,7 @@ from ansible_collections.acreto.platform.plugins.module_utils._bulk import Throt
 from ansible_collections.acreto.platform.plugins.modules import acreto_things
 
 from ansible_collections.acreto.platform.tests.unit.plugins.modules.fake_acreto import (
-    CAMERAS, CUSTOMER, DEVICES, GROUP, ZERO_EXPIRY, thing,
+    CAMERAS, CUSTOMER, DEVICES, ECO_PATH, GROUP, ZERO_EXPIRY, thing,
 )
 
 ECO = "Documentation Ecosystem"
@@ -73,9 +73,7 @@ def test_merged_lists_once_and_writes_only_what_differs(api, run):
 
 
 def test_a_second_run_as_wanted_makes_no_write(api, run):
-    api.login()
-    api.ecosystems()
-    api.devices(CAM1, CAM2)
+    api.standard(CAM1, CAM2)
 
     result = run_things(run, config=[{"name": "cam-01", "profile_group": GROUP["uuid"].upper(), "asset_value": 1},
                                      {"name": "cam-02", "category": "Camera"}])
@@ -85,9 +83,9 @@ def test_a_second_run_as_wanted_makes_no_write(api, run):
     assert result["summary"]["unchanged"] == 2
     assert result["before"] == [options(CAM1), options(CAM2)]
     assert "after" not in result
-    # a profile group given by uuid needs no list of the groups: login, ecosystems, devices
+    # a profile group given by uuid is checked against the list of the groups like a name
     assert [s[:2] for s in api.sent()] == [("POST", "/auth/login"), ("GET", "/customers/%s/ecosystems" % CUSTOMER["uuid"]),
-                                           ("GET", DEVICES)]
+                                           ("GET", DEVICES), ("GET", ECO_PATH + "/groups")]
 
 
 def test_check_mode_writes_nothing_and_reports_what_would_change(api, run):
@@ -172,7 +170,7 @@ def test_a_create_without_profile_group_fails_before_any_write(api, run):
 
     result = run_things(run, config=[{"name": "cam-01", "asset_value": 7}, {"name": "cam-05"}])
 
-    assert result["msg"] == "profile_group is required to create thing 'cam-05', which does not exist yet."
+    assert result["msg"] == "config[1] (cam-05): profile_group is required to create thing 'cam-05', which does not exist yet."
     assert api.writes() == []
 
 
@@ -181,7 +179,7 @@ def test_an_unknown_uuid_fails_before_any_write(api, run):
 
     result = run_things(run, config=[{"name": "cam-01", "asset_value": 7}, {"uuid": CAM2["uuid"], "name": "x"}])
 
-    assert result["msg"] == ("config[1]: no thing with uuid '%s' in ecosystem 'Documentation Ecosystem'; "
+    assert result["msg"] == ("config[1] (x): No thing with uuid '%s' in ecosystem 'Documentation Ecosystem'; "
                              "leave uuid out to create one by name." % CAM2["uuid"])
     assert api.writes() == []
 
@@ -255,7 +253,7 @@ def test_replaced_needs_the_profile_group(api, run):
 
     result = run_things(run, state="replaced", config=[{"name": "cam-02", "category": "Camera"}])
 
-    assert result["msg"] == ("config[0]: profile_group is required with state=replaced or overridden, because thing 'cam-02' "
+    assert result["msg"] == ("config[0] (cam-02): profile_group is required with state=replaced, because thing 'cam-02' "
                              "is replaced as a whole.")
 
 

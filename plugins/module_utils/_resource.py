@@ -1,0 +1,215 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the acreto.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The present/absent engine: a subclass declares its resource; the engine finds, compares, guards and writes once.
+
+It raises AcretoError subclasses and never exits, so a worker thread of a bulk run can use it as it is.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+from ansible_collections.acreto.platform.plugins.module_utils._errors import (
+    AcretoAmbiguousError, AcretoError, AcretoInputError, AcretoNotFoundError,
+)
+
+DOING = {"create": "Creating %s", "update": "Updating %s", "delete": "Deleting %s"}
+
+
+class AcretoResource:
+    """One object of a resource, as the options in `params` describe it, inside `scope`.
+
+    A subclass declares the resource with the class attributes below and may refine the hooks.
+    """
+
+    collection_path = ""  # relative to the endpoint, with {customer} and {ecosystem}
+    identity = "name"  # the option that finds the object when no uuid is given
+    fields = {}  # option -> API field
+    result_key = ""
+    kind = ""  # for messages, e.g. "thing"
+    zero = {}  # what the API stores for a field left out
+    create_defaults = {}  # API fields a create gets when the option is not set
+    required_on_create = ()
+
+    def __init__(self, scope, params):
+        self.scope = scope
+        self.params = params
+
+    # --- hooks ---
+
+    def validate(self):
+        """Check the options before any request; raise AcretoInputError with one line naming the option."""
+
+    def api_value(self, option, value):
+        """Turn an option's value into the API's (resolve names, normalise formats)."""
+        return value
+
+    def comparable(self, field, value):
+        """The value of an API field as compared (so that equal values written differently are equal)."""
+        return value
+
+    # --- reading ---
+
+    @property
+    def path(self):
+        return self.collection_path.format(customer=self.scope.customer()["uuid"], ecosystem=self.scope.ecosystem()["uuid"])
+
+    @property
+    def identity_field(self):
+        return self.fields[self.identity]
+
+    def label(self, obj=None):
+        return "%s '%s'" % (self.kind, (obj or {}).get(self.identity_field) or self.params.get(self.identity) or self.params.get("uuid"))
+
+    def get(self, uuid):
+        return self.scope.call("Reading %s with uuid '%s'" % (self.kind, uuid), "GET", "%s/%s" % (self.path, uuid.lower()), missing_ok=True)
+
+    def list(self):
+        return self.scope.call("Listing the %ss of ecosystem '%s'" % (self.kind, self.scope.ecosystem_name), "GET", self.path) or []
+
+    def find(self, listed=None):
+        """The current object: by uuid when one is given, else by identity; None when there is none.
+
+        `listed` is every current object when the caller has listed them already.
+        """
+        uuid = self.params.get("uuid")
+        if uuid:
+            if listed is None:
+                return self.get(uuid)
+            return next((obj for obj in listed if (obj.get("uuid") or "").lower() == uuid.lower()), None)
+        return self.only_one(self.params[self.identity], self.list() if listed is None else listed)
+
+    def only_one(self, value, items):
+        """The one item of `items` whose identity field is `value`, or None."""
+        found = [item for item in items if item.get(self.identity_field) == value]
+        if len(found) > 1:
+            raise AcretoAmbiguousError("%d %ss named '%s' in ecosystem '%s' (uuids: %s); pass uuid to pick one."
+                                       % (len(found), self.kind, value, self.scope.ecosystem_name,
+                                          ", ".join(item.get("uuid") for item in found)))
+        return found[0] if found else None
+
+    def missing_uuid_error(self):
+        return AcretoNotFoundError("No %s with uuid '%s' in ecosystem '%s'; leave uuid out to create one by %s."
+                                   % (self.kind, self.params["uuid"], self.scope.ecosystem_name, self.identity))
+
+    # --- deciding ---
+
+    def wanted(self, current):
+        """The whole object as it should be: the options that were set, merged over the current object."""
+        if current is None:
+            missing = [option for option in self.required_on_create if self.params.get(option) is None]
+            if missing:
+                raise AcretoInputError("%s is required to create %s, which does not exist yet."
+                                       % (" and ".join(missing), self.label()))
+            obj = dict(self.zero, **self.create_defaults)
+        else:
+            obj = dict(current)
+        for option, field in self.fields.items():
+            value = self.params.get(option)
+            if value is None:
+                continue
+            value = self.api_value(option, value)
+            if isinstance(value, dict):
+                value = dict(obj.get(field) or {}, **{k: v for k, v in value.items() if v is not None})
+            obj[field] = value
+        return obj
+
+    def replacement(self, current, state):
+        """The object exactly as the options give it (state replaced), keeping the uuid of the current one."""
+        if current is not None:
+            missing = [option for option in self.required_on_create if self.params.get(option) is None]
+            if missing:
+                raise AcretoInputError("%s is required with state=%s, because %s is replaced as a whole."
+                                       % (" and ".join(missing), state, self.label(current)))
+        obj = self.wanted(None)
+        if current is not None:
+            obj["uuid"] = current["uuid"]
+        return obj
+
+    def managed(self, obj):
+        return {field: obj.get(field) for field in self.fields.values()} if obj else {}
+
+    def as_options(self, obj):
+        """An API object in the shape of the options, with its uuid."""
+        shaped = {option: obj.get(field) for option, field in self.fields.items()}
+        shaped["uuid"] = obj.get("uuid")
+        return shaped
+
+    def changed_fields(self, current, wanted):
+        return [f for f in self.fields.values() if self.comparable(f, current.get(f)) != self.comparable(f, wanted.get(f))]
+
+    def same(self, current, wanted):
+        return not self.changed_fields(current, wanted)
+
+    def doing(self, current, wanted):
+        action = "create" if current is None else "delete" if wanted is None else "update"
+        return DOING[action] % self.label(current or wanted)
+
+    # --- the flow of one object ---
+
+    def ensure(self, state, check_mode=False):
+        """Make the object present (merging the options over it) or absent; returns the module's result."""
+        self.validate()
+        current = self.find()
+        if state == "present" and current is None and self.params.get("uuid"):
+            raise self.missing_uuid_error()
+        wanted = self.wanted(current) if state == "present" else None
+        changed = (current is None) != (wanted is None) or (wanted is not None and not self.same(current, wanted))
+        result_obj = (current if not changed else wanted) or {}
+        status = self.scope.ecosystem().get("status")
+        if changed:
+            action = self.doing(current, wanted)
+            status = self.scope.wait_until_writable(action, check_mode)
+            if not check_mode:
+                result_obj = self.try_write(action, current, wanted)
+        return dict(changed=changed, ecosystem_status_before=status,
+                    diff=dict(before=self.managed(current), after=self.managed(wanted if changed else current)),
+                    **{self.result_key: result_obj})
+
+    # --- the one write ---
+
+    def body(self, obj):
+        return {k: v for k, v in obj.items() if k != "uuid"}
+
+    def send(self, current, wanted):
+        client = self.scope.client
+        if current is None:
+            created = client.request("POST", self.path, body=self.body(wanted))
+            return created or self.only_one(wanted[self.identity_field], self.list()) or wanted
+        if wanted is None:
+            client.request("DELETE", "%s/%s" % (self.path, current["uuid"]))
+            return {}
+        return client.request("PUT", "%s/%s" % (self.path, current["uuid"]), body=self.body(wanted)) or wanted
+
+    def try_write(self, action, current, wanted):
+        """Send the one write, led by `action` in any error. Another try only where the earlier ones cannot have been applied:
+
+        - 409 because a commit started since the status guard: wait for it like the guard does (once);
+        - a create whose answer was lost (uncertain): look for the object first, so none is created twice,
+          and send it again only when it is not there, at most as often as the client retries a request.
+        A DELETE answered 404 was a retry whose first try went through.
+        """
+        client = self.scope.client
+        waited = False
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self.send(current, wanted)
+            except AcretoError as err:
+                if wanted is None and err.status == 404:
+                    return {}
+                if err.status == 409 and not waited and self.scope.commit_running():
+                    waited = True
+                    self.scope.wait_until_writable(action)
+                elif err.uncertain and current is None and attempt <= client.retries:
+                    found = self.only_one(wanted[self.identity_field], self.list())
+                    if found:
+                        return found
+                    time.sleep(client.retry_delay(attempt))
+                else:
+                    raise err.during(action)
