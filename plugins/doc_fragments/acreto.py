@@ -11,6 +11,9 @@ class ModuleDocFragment:
 
     # The connection options every module accepts, and the attributes they share.
     DOCUMENTATION = r"""
+requirements:
+  - Python 3.10 or newer, on the host that runs the module (normally the controller).
+  - The Python library C(requests) 2.25.1 or newer, with C(urllib3) 1.26.5 or newer.
 options:
   endpoint:
     description:
@@ -22,19 +25,12 @@ options:
     description:
       - The user to log in as.
       - If not set, the value of the E(ACRETO_USERNAME) environment variable is used.
-      - Give O(username) and O(password), or O(token).
-        With credentials, the collection logs in again when the token expires during a long run.
+      - With O(username) and O(password), the collection logs in again when the token expires during a long run.
     type: str
   password:
     description:
       - The password of O(username).
       - If not set, the value of the E(ACRETO_PASSWORD) environment variable is used.
-    type: str
-  token:
-    description:
-      - An access token, for example RV(acreto.platform.acreto_auth#module:access_token).
-      - If not set, the value of the E(ACRETO_TOKEN) environment variable is used.
-      - Tokens live 600 seconds. With a token and no O(username), an expired token fails the task.
     type: str
   validate_certs:
     description:
@@ -67,9 +63,23 @@ notes:
   - The platform stages changes. A write puts the ecosystem in V(pending_changes); the change takes effect
     when the ecosystem is committed with M(acreto.platform.acreto_commit). Reads show staged objects too.
   - Access tokens live 600 seconds. With O(username) and O(password) the modules log in again when a token
-    expires during a long run; with O(token) alone an expired token fails the task.
+    expires during a long run.
   - Errors name what was tried, the request, the HTTP status and the API's own message.
     They never contain the password or the token.
+"""
+
+    # Every module but acreto_auth, which a token cannot log in.
+    TOKEN = r"""
+options:
+  token:
+    description:
+      - An access token, for example RV(acreto.platform.acreto_auth#module:access_token).
+      - If not set, the value of the E(ACRETO_TOKEN) environment variable is used.
+      - Give O(username) and O(password), or O(token).
+      - Tokens live 600 seconds. With a token and no O(username), an expired token fails the task.
+    type: str
+notes:
+  - With O(token) alone, nothing can renew the token, and an expired token fails the task.
 """
 
     # The customer a module works for.
@@ -111,6 +121,18 @@ options:
       - The task fails when the ecosystem is still busy after that time.
     type: int
     default: 900
+  foreign_pending:
+    description:
+      - What to do, before the first write, when the ecosystem already has staged changes (V(pending_changes))
+        that a commit would apply too.
+      - V(fail) fails the task before anything is written, V(warn) warns and writes, V(ignore) writes.
+      - Meant for the first write of a play; after it, the play's own changes are pending too. Nothing is checked
+        when the task writes nothing.
+      - M(acreto.platform.acreto_commit) has an option of the same name that decides the same question at commit time.
+    type: str
+    choices: [ignore, warn, fail]
+    default: ignore
+    version_added: 1.1.0
 attributes:
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.

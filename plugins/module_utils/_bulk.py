@@ -60,6 +60,10 @@ class Entry:
     def params(self):
         return self.obj.params
 
+    def absent(self, state):
+        """Whether this entry asks for its object to be gone: state=deleted, or its own state=absent."""
+        return state == "deleted" or self.params.get("state") == "absent"
+
     def where(self):
         return "config[%d]" % self.index
 
@@ -70,10 +74,11 @@ class Entry:
 
 
 class Step:
-    """One write: what, to which object, and how it went."""
+    """One write: what, to which object, for which entry (none for an object that state=overridden deletes), and how it went."""
 
-    def __init__(self, action, obj, current, wanted):
+    def __init__(self, action, obj, current, wanted, entry=None):
         self.action = action
+        self.entry = entry
         self.obj = obj
         self.current = current
         self.wanted = wanted
@@ -109,7 +114,10 @@ class BulkEngine:
                 raise AcretoInputError("%s: uuid must look like '%s', got '%s'." % (entry.where(), UUID_EXAMPLE, uuid))
             if not (params.get(entry.obj.identity) or uuid):
                 raise AcretoInputError("%s: %s or uuid is required." % (entry.where(), entry.obj.identity))
-            if state != "deleted":
+            if state == "deleted" and params.get("state") == "present":
+                raise entry.error(AcretoInputError("state=present contradicts the task's state=deleted, which deletes every listed %s."
+                                                   % entry.obj.kind))
+            if not entry.absent(state):
                 try:
                     entry.obj.validate()
                 except AcretoInputError as err:
@@ -146,38 +154,57 @@ class BulkEngine:
 
     def plan(self, state, entries, current, scope_filter):
         steps = []
-        unchanged = 0
+        counts = {"unchanged": 0, "absent": 0}
         matched = {}
         for entry in entries:
             obj = entry.obj
             found = obj.find(current)
-            if found is None and entry.params.get("uuid") and state != "deleted":
+            if found is None and entry.params.get("uuid") and not entry.absent(state):
                 raise entry.error(obj.missing_uuid_error())
             if found is not None:
                 other = matched.setdefault(found["uuid"], entry)
                 if other is not entry:
                     raise AcretoInputError("%s and %s both match %s (uuid %s); list it once."
                                            % (other.where(), entry.where(), obj.label(found), found["uuid"]))
-            if state == "deleted":
+            if entry.absent(state):
                 if found is not None:
-                    steps.append(Step("delete", obj, found, None))
+                    steps.append(Step("delete", obj, found, None, entry))
                 else:
-                    unchanged += 1
+                    counts["absent"] += 1
                 continue
             try:
                 wanted = obj.wanted(found) if state == "merged" else obj.replacement(found, state)
             except AcretoInputError as err:
                 raise entry.error(err)
             if found is None:
-                steps.append(Step("create", obj, None, wanted))
+                steps.append(Step("create", obj, None, wanted, entry))
             elif not obj.same(found, wanted):
-                steps.append(Step("update", obj, found, wanted))
+                steps.append(Step("update", obj, found, wanted, entry))
             else:
-                unchanged += 1
+                counts["unchanged"] += 1
         if state == "overridden":
             steps.extend(Step("delete", self.probe, obj, None) for obj in current
                          if obj["uuid"] not in matched and self.in_scope(obj, scope_filter))
-        return steps, unchanged
+        self.fail_on_shared_names(steps, current)
+        return steps, counts
+
+    def fail_on_shared_names(self, steps, current):
+        """No write may give two objects the same name: not a name that another object has now, even one that this
+        run renames or deletes (the writes run in parallel, and one of them may fail), and not one name twice."""
+        field = self.probe.identity_field
+        given = {}
+        for step in steps:
+            if step.wanted is None or (step.current is not None and step.current.get(field) == step.wanted.get(field)):
+                continue
+            holder = step.obj.holder_of_name(step.current, step.wanted, current)
+            if holder is not None:
+                raise step.entry.error(step.obj.name_taken_error(step.current, step.wanted, holder))
+            given.setdefault(step.wanted[field], []).append(step)
+        for value, same in given.items():
+            if len(same) > 1:
+                raise AcretoInputError("%s would give the %s '%s' to %d %ss; each %s must be unique in ecosystem '%s'."
+                                       % (" and ".join(step.entry.where() for step in same), self.probe.identity, value,
+                                          len(same), self.probe.kind, self.probe.identity, self.scope.ecosystem_name))
 
     # --- the writes ---
 
@@ -232,17 +259,12 @@ class BulkEngine:
         lines = [", ".join("%s %d" % item for item in summary.items())]
         before, after = {}, {}
         for step in steps:
-            command = self.command(step)
-            name = command["name"]
+            name = self.command(step)["name"]
             if step.current is not None:
                 before[name] = self.probe.as_options(step.current)
             if step.wanted is not None:
                 after[name] = self.probe.as_options(step.wanted)
-            if step.action == "update":
-                shown = ", ".join("%s %r -> %r" % (option, before[name][option], value) for option, value in command["changes"].items())
-                lines.append("~ %s: %s" % (name, shown))
-            else:
-                lines.append("%s %s" % ("+" if step.action == "create" else "-", name))
+            lines.append(step.obj.change_line(step.current, step.wanted))
         return {"before": before, "after": after, "prepared": "\n".join(lines) + "\n"}
 
     def run(self, state, config):
@@ -253,15 +275,17 @@ class BulkEngine:
                         ecosystem_status_before=self.scope.ecosystem().get("status"))
         entries = self.entries(config, state)
         current = self.probe.list()
-        steps, unchanged = self.plan(state, entries, current, scope_filter)
+        steps, counts = self.plan(state, entries, current, scope_filter)
         status = self.scope.ecosystem().get("status")
         if steps:
-            status = self.scope.wait_until_writable("Writing %d %ss" % (len(steps), self.probe.kind), self.check_mode)
+            doing = "Writing %d %s%s" % (len(steps), self.probe.kind, "" if len(steps) == 1 else "s")
+            status = self.scope.wait_until_writable(doing, self.check_mode)
             if not self.check_mode:
                 self.apply(steps)
         done = [step for step in steps if step.error is None]
         failed = [step for step in steps if step.error is not None]
-        summary = {"created": 0, "updated": 0, "deleted": 0, "unchanged": unchanged, "failed": len(failed)}
+        summary = {"created": 0, "updated": 0, "deleted": 0, "unchanged": counts["unchanged"], "absent": counts["absent"],
+                   "failed": len(failed)}
         for step in done:
             summary[step.action + "d"] += 1
         result = dict(changed=bool(done), ecosystem_status_before=status, summary=summary,

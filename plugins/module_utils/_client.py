@@ -28,8 +28,8 @@ import traceback
 import warnings
 from urllib.parse import urlsplit
 
-from ansible_collections.acreto.platform.plugins.module_utils._api import TOKEN_LIFETIME
-from ansible_collections.acreto.platform.plugins.module_utils._errors import AcretoAuthError, AcretoError
+from ansible_collections.acreto.platform.plugins.module_utils._api import DEFAULT_ENDPOINT, TOKEN_LIFETIME
+from ansible_collections.acreto.platform.plugins.module_utils._errors import AcretoAuthError, AcretoError, AcretoInputError
 
 try:
     import requests
@@ -58,10 +58,12 @@ RETRY_AFTER_MAX = 120
 # A refused or unroutable connection rarely heals within seconds: a few quick tries, not the full backoff.
 CONNECT_RETRIES = 2
 MESSAGE_MAX = 200
+# What OpenSSL says when the other side of a TLS handshake answers in plain HTTP.
+PLAIN_HTTP_SIGNS = ("WRONG_VERSION_NUMBER", "HTTP_REQUEST", "RECORD_LAYER_FAILURE", "PACKET LENGTH TOO LONG", "UNKNOWN_PROTOCOL")
 
 TOKEN_REJECTED_MESSAGE = (
-    "The API token was rejected (expired or invalid); tokens live 600 s. Pass username and password so the "
-    "collection can log in again, or get a fresh token with acreto.platform.acreto_auth."
+    f"The API token was rejected (expired or invalid); tokens live {TOKEN_LIFETIME} s. Pass username and password so "
+    "the collection can log in again, or get a fresh token with acreto.platform.acreto_auth."
 )
 NO_CREDENTIALS_MESSAGE = "No credentials: pass token, or username and password."
 
@@ -259,12 +261,17 @@ class AcretoClient:
         self._login_lock = threading.Lock()
         # urllib3 reports each retry through a callback in the thread that sends the request
         self._in_flight = threading.local()
+        if ca_path:
+            self._check_ca_file("ca_path", ca_path)
         if not validate_certs:
             self._verify = False
         elif ca_path:
             self._verify = ca_path
         else:
             # as requests does when it reads the environment
+            for variable in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+                if os.environ.get(variable) and self.endpoint.lower().startswith("https://"):
+                    self._check_ca_file("the environment variable " + variable, os.environ[variable])
             self._verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
 
         self._session = requests.Session()
@@ -322,7 +329,7 @@ class AcretoClient:
             # A 401 means the request was refused, so replaying it (POST included) cannot duplicate anything.
             if not self._can_login:
                 err = self._http_error(method, shown, response, retries)
-                raise AcretoAuthError(TOKEN_REJECTED_MESSAGE, method=method, path=shown, status=401,
+                raise AcretoAuthError(err.message + ". " + TOKEN_REJECTED_MESSAGE, method=method, path=shown, status=401,
                                       api_message=err.api_message, api_error=err.api_error)
             if not fresh_login:
                 response, retries = self._send(method, path, body, params, self._renewed_token(token))
@@ -393,6 +400,8 @@ class AcretoClient:
                                            None, None)
             if response.status_code >= 300:
                 err = self._http_error("POST", shown, response, retries)
+                if response.status_code == 404:
+                    err.message += ". " + self._endpoint_hint("auth/login")
                 if 400 <= response.status_code < 500:
                     raise AcretoAuthError(prefix + err.message, method="POST", path=shown, status=err.status,
                                           api_message=err.api_message, api_error=err.api_error)
@@ -436,6 +445,22 @@ class AcretoClient:
         port = port or (443 if scheme == "https" else 80)
         host = f"[{hostname}]" if ":" in hostname else hostname
         return text.rstrip("/"), f"{host}:{port}"
+
+    @staticmethod
+    def _check_ca_file(what, path):
+        """A CA bundle that is not there fails here, naming where it came from, instead of in the middle of a request."""
+        if not os.path.exists(path):
+            raise AcretoInputError(f"{what} '{path}' does not exist; give the file (PEM) of the CA certificates that "
+                                   "signed the API's certificate.")
+        if not os.access(path, os.R_OK):
+            raise AcretoInputError(f"{what} '{path}' cannot be read (permission denied).")
+
+    def _endpoint_hint(self, path):
+        """What to check when the API's own login is not where the endpoint says."""
+        hint = f"No API login at {self.endpoint}/{path}: check endpoint"
+        if not self.endpoint.endswith("/v2"):
+            hint += f", which should end in /v2, like {DEFAULT_ENDPOINT}"
+        return hint
 
     @staticmethod
     def _lifetime(value):
@@ -513,6 +538,8 @@ class AcretoClient:
             ssl_error = next((item for item in reversed(chain) if isinstance(item, ssl.SSLError)), None)
             why = getattr(ssl_error, "reason", None) or _one_line(ssl_error or err)
             reason = f"TLS handshake with {host} failed ({why})"
+            if any(text_of in str(why).upper() for text_of in PLAIN_HTTP_SIGNS):
+                reason += "; the server may speak plain HTTP: if so, the endpoint starts with http://"
             sent = False
         elif any(isinstance(item, NewConnectionError) for item in chain):
             reason = f"cannot connect to {host} ({_os_reason(chain) or 'connection failed'})"

@@ -33,7 +33,8 @@ ACRETO_COMMON_ARGS = dict(
 )
 CUSTOMER_ARGS = dict(customer=dict(type="str"))
 ECOSYSTEM_ARGS = dict(CUSTOMER_ARGS, ecosystem=dict(type="str", required=True))
-WRITE_ARGS = dict(ecosystem_wait_timeout=dict(type="int", default=900))
+WRITE_ARGS = dict(ecosystem_wait_timeout=dict(type="int", default=900),
+                  foreign_pending=dict(type="str", choices=["ignore", "warn", "fail"], default="ignore"))
 FILTER_ARGS = dict(name=dict(type="str"), uuid=dict(type="str"))
 
 # Options that name something: an empty string there is always a mistake.
@@ -48,8 +49,11 @@ def utc_iso(seconds_from_now):
 class AcretoModule(AnsibleModule):
     """AnsibleModule with the connection options, their checks, the client, the scope and the front door."""
 
-    def __init__(self, argument_spec=None, **kwargs):
+    def __init__(self, argument_spec=None, accepts_token=True, **kwargs):
+        """accepts_token=False leaves the token option out: for the login module, which a token cannot log in."""
         spec = dict(ACRETO_COMMON_ARGS)
+        if not accepts_token:
+            del spec["token"]
         spec.update(argument_spec or {})
         super().__init__(argument_spec=spec, **kwargs)
         self._lib = None
@@ -67,13 +71,21 @@ class AcretoModule(AnsibleModule):
         try:
             yield
         except AcretoError as err:
+            self._warn_from_scope()
             self.fail_json(**err.result())
+        self._warn_from_scope()
 
     def run(self, work):
         """Exit with the result that work() returns; an AcretoError it raises fails the module."""
         with self.failing_on_errors():
             result = work()
         self.exit_json(**result)
+
+    def _warn_from_scope(self):
+        for message in self._scope.warnings if self._scope is not None else ():
+            self.warn(message)
+        if self._scope is not None:
+            self._scope.warnings = []
 
     def fail_json(self, msg=None, **kwargs):
         if msg == DICT_PARSE_ERROR and not hasattr(self, "_client"):
@@ -92,8 +104,9 @@ class AcretoModule(AnsibleModule):
             raise AcretoInputError("endpoint must be an http:// or https:// URL such as %s, got '%s'." % (DEFAULT_ENDPOINT, p["endpoint"]))
         if p["username"] and not p["password"]:
             raise AcretoInputError("username was given without password (set password or ACRETO_PASSWORD).")
-        if not p["token"] and not (p["username"] and p["password"]):
-            raise AcretoInputError("No credentials: set username and password (or ACRETO_USERNAME and ACRETO_PASSWORD), or token (ACRETO_TOKEN).")
+        if not p.get("token") and not (p["username"] and p["password"]):
+            token_hint = ", or token (ACRETO_TOKEN)" if "token" in p else ""
+            raise AcretoInputError("No credentials: set username and password (or ACRETO_USERNAME and ACRETO_PASSWORD)%s." % token_hint)
         if p["timeout"] <= 0:
             raise AcretoInputError("timeout must be a number of seconds greater than 0, got %d." % p["timeout"])
         if not p["validate_certs"]:
@@ -119,7 +132,7 @@ class AcretoModule(AnsibleModule):
                 raise AcretoError(missing_required_lib("requests"), details=dict(exception=_client.REQUESTS_IMPORT_ERROR))
             p = self.params
             self._client = _client.AcretoClient(
-                p["endpoint"], username=p["username"], password=p["password"], token=p["token"],
+                p["endpoint"], username=p["username"], password=p["password"], token=p.get("token"),
                 validate_certs=p["validate_certs"], ca_path=p["ca_path"], timeout=p["timeout"],
                 pool_maxsize=max(10, p.get("parallelism") or 0))
         return self._client
@@ -130,14 +143,9 @@ class AcretoModule(AnsibleModule):
         if self._scope is None:
             p = self.params
             self._scope = AcretoScope(self.client, username=p["username"], customer=p.get("customer"),
-                                      ecosystem=p.get("ecosystem"), wait_timeout=p.get("ecosystem_wait_timeout"))
+                                      ecosystem=p.get("ecosystem"), wait_timeout=p.get("ecosystem_wait_timeout"),
+                                      foreign_pending=p.get("foreign_pending"))
         return self._scope
-
-    def login(self):
-        if not (self.params["username"] and self.params["password"]):
-            raise AcretoInputError("Logging in needs username and password (or ACRETO_USERNAME and ACRETO_PASSWORD); "
-                                   "a token alone cannot log in.")
-        return self.client.login()
 
     def matching(self, key, items, **filters):
         """The info result: the items (None left out) that match the name and uuid options and the filters set."""

@@ -92,6 +92,20 @@ class AcretoResource:
                                           ", ".join(item.get("uuid") for item in found)))
         return found[0] if found else None
 
+    def holder_of_name(self, current, wanted, listed):
+        """The object of `listed`, other than `current`, that already has the identity that `wanted` gives."""
+        value = wanted[self.identity_field]
+        if current is not None and current.get(self.identity_field) == value:
+            return None
+        own = current and current.get("uuid")
+        return next((obj for obj in listed if obj.get(self.identity_field) == value and obj.get("uuid") != own), None)
+
+    def name_taken_error(self, current, wanted, holder):
+        doing = "renaming %s to '%s'" % (self.label(current), wanted[self.identity_field]) if current else "creating %s" % self.label(wanted)
+        return AcretoInputError("%s would give two %ss of ecosystem '%s' the %s '%s': %s (uuid %s) already has it."
+                                % (doing[0].upper() + doing[1:], self.kind, self.scope.ecosystem_name, self.identity,
+                                   wanted[self.identity_field], self.label(holder), holder.get("uuid")))
+
     def missing_uuid_error(self):
         return AcretoNotFoundError("No %s with uuid '%s' in ecosystem '%s'; leave uuid out to create one by %s."
                                    % (self.kind, self.params["uuid"], self.scope.ecosystem_name, self.identity))
@@ -130,14 +144,26 @@ class AcretoResource:
             obj["uuid"] = current["uuid"]
         return obj
 
-    def managed(self, obj):
-        return {field: obj.get(field) for field in self.fields.values()} if obj else {}
-
     def as_options(self, obj):
         """An API object in the shape of the options, with its uuid."""
         shaped = {option: obj.get(field) for option, field in self.fields.items()}
         shaped["uuid"] = obj.get("uuid")
         return shaped
+
+    def change_line(self, current, wanted):
+        """One line of a diff, in the words of the options: '+ name', '- name' or '~ name: option old -> new, ...'."""
+        if current is None:
+            return "+ %s" % wanted.get(self.identity_field)
+        if wanted is None:
+            return "- %s" % current.get(self.identity_field)
+        option_of = {field: option for option, field in self.fields.items()}
+        shown = ", ".join("%s %r -> %r" % (option_of[f], current.get(f), wanted.get(f)) for f in self.changed_fields(current, wanted))
+        return "~ %s: %s" % (current.get(self.identity_field), shown)
+
+    def diff(self, current, wanted):
+        """The diff of one object: before and after in the shape of the options, and its change line."""
+        return dict(before=self.as_options(current) if current else {}, after=self.as_options(wanted) if wanted else {},
+                    prepared=self.change_line(current, wanted) + "\n")
 
     def changed_fields(self, current, wanted):
         return [f for f in self.fields.values() if self.comparable(f, current.get(f)) != self.comparable(f, wanted.get(f))]
@@ -158,6 +184,10 @@ class AcretoResource:
         if state == "present" and current is None and self.params.get("uuid"):
             raise self.missing_uuid_error()
         wanted = self.wanted(current) if state == "present" else None
+        if current is not None and wanted is not None and current.get(self.identity_field) != wanted[self.identity_field]:
+            holder = self.holder_of_name(current, wanted, self.list())
+            if holder is not None:
+                raise self.name_taken_error(current, wanted, holder)
         changed = (current is None) != (wanted is None) or (wanted is not None and not self.same(current, wanted))
         result_obj = (current if not changed else wanted) or {}
         status = self.scope.ecosystem().get("status")
@@ -166,9 +196,10 @@ class AcretoResource:
             status = self.scope.wait_until_writable(action, check_mode)
             if not check_mode:
                 result_obj = self.try_write(action, current, wanted)
-        return dict(changed=changed, ecosystem_status_before=status,
-                    diff=dict(before=self.managed(current), after=self.managed(wanted if changed else current)),
-                    **{self.result_key: result_obj})
+        result = dict(changed=changed, ecosystem_status_before=status, **{self.result_key: result_obj})
+        if changed:
+            result["diff"] = self.diff(current, wanted)
+        return result
 
     # --- the one write ---
 

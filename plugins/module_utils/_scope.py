@@ -15,7 +15,7 @@ __metaclass__ = type
 import time
 
 from ansible_collections.acreto.platform.plugins.module_utils._api import (
-    ERROR, IN_PROGRESS, KNOWN_STATUSES, WRITABLE, is_uuid,
+    ERROR, IN_PROGRESS, KNOWN_STATUSES, PENDING, WRITABLE, is_uuid,
 )
 from ansible_collections.acreto.platform.plugins.module_utils._errors import (
     AcretoAmbiguousError, AcretoError, AcretoInputError, AcretoNotFoundError, AcretoStatusError, AcretoTimeoutError,
@@ -44,15 +44,18 @@ class AcretoScope:
     """The customer and ecosystem of one run, looked up once, over one client.
 
     customer and ecosystem are what the user gave (a name or a uuid, or None). wait_timeout is how long a write
-    waits for a running commit (ecosystem_wait_timeout).
+    waits for a running commit (ecosystem_wait_timeout), and foreign_pending what a write does when the ecosystem
+    already holds staged changes (ignore, warn or fail). Warnings for the user collect in `warnings`.
     """
 
-    def __init__(self, client, username=None, customer=None, ecosystem=None, wait_timeout=None):
+    def __init__(self, client, username=None, customer=None, ecosystem=None, wait_timeout=None, foreign_pending="ignore"):
         self.client = client
         self.username = username
         self.wanted_customer = customer
         self.wanted_ecosystem = ecosystem
         self.wait_timeout = wait_timeout
+        self.foreign_pending = foreign_pending or "ignore"
+        self.warnings = []
         self._customer = None
         self._ecosystems = None
         self._ecosystem = None
@@ -176,6 +179,12 @@ class AcretoScope:
             status = eco.get("status")
         if status not in WRITABLE and not (status == IN_PROGRESS and check_mode):
             self.fail_on_status(status, doing)
+        if status == PENDING and self.foreign_pending != "ignore":
+            message = ("%s: ecosystem '%s' already has pending changes that this task did not make; a commit would apply "
+                       "them too." % (doing, self.ecosystem_name))
+            if self.foreign_pending == "fail":
+                raise AcretoStatusError(message + " Nothing was written (foreign_pending=fail).")
+            self.warnings.append(message)
         return status
 
     def commit_running(self):

@@ -16,6 +16,8 @@ description:
   - The other modules of this collection log in by themselves; this module is for playbooks that want one token for many tasks,
     or the customer list.
   - It logs in under C(--check) too, so that later check-mode tasks can read, and it always reports C(changed=false).
+  - It takes no O(acreto.platform.acreto_thing#module:token) option, because a token cannot log in. In a block whose
+    C(module_defaults) for the group set a token, run this module outside that block, before it.
 extends_documentation_fragment:
   - acreto.platform.acreto
   - acreto.platform.acreto.info
@@ -84,15 +86,15 @@ from ansible_collections.acreto.platform.plugins.module_utils._module import Acr
 
 
 def log_in(module):
-    module.login()
     client = module.client
+    client.login()
     expires_in = client.expires_in or TOKEN_LIFETIME
     return dict(changed=False, access_token=client.token, customers=client.customers or [],
                 expires_in=expires_in, expires_at=utc_iso(expires_in))
 
 
 def main():
-    module = AcretoModule(argument_spec={}, supports_check_mode=True)
+    module = AcretoModule(argument_spec={}, supports_check_mode=True, accepts_token=False)
     module.run(lambda: log_in(module))
 
 

@@ -44,25 +44,45 @@ options:
     default: 5
   foreign_pending:
     description:
-      - What to do when the ecosystem already had staged changes before this play wrote to it
-        (O(ecosystem_status_before=pending_changes)). Committing would apply those changes too.
+      - What to do when the ecosystem holds staged changes that the tasks of O(staged_by) did not make, because
+        it was already V(pending_changes) before the first of them wrote, or because none of them wrote and it is
+        V(pending_changes) now. Committing would apply those changes too.
       - V(warn) commits and warns, V(fail) fails without committing, V(ignore) commits.
+      - Without O(staged_by) (or the deprecated O(ecosystem_status_before)), staged changes are not checked for
+        their origin.
     type: str
     choices: [ignore, warn, fail]
     default: warn
+  staged_by:
+    description:
+      - The registered results of the tasks that staged the changes to commit, in the order they ran, for example
+        the results registered as C(camera) and C(printer) by M(acreto.platform.acreto_thing) or
+        M(acreto.platform.acreto_things) tasks of the same ecosystem, given as V({{ [camera, printer] }}).
+      - Their RV(acreto.platform.acreto_thing#module:ecosystem_status_before) tells whether someone else had staged
+        changes before them (see O(foreign_pending)).
+      - In check mode nothing was staged, so the ecosystem shows nothing pending; when one of them reports a change,
+        the commit that a real run would make is reported as a change.
+      - Results of skipped tasks count as no change. Each item must be a registered result, with a C(changed) key.
+    type: list
+    elements: dict
+    version_added: 1.1.0
   ecosystem_status_before:
     description:
+      - Deprecated, to be removed in 2.0.0; use O(staged_by).
       - The ecosystem status that the play's first write saw, as returned by
         RV(acreto.platform.acreto_thing#module:ecosystem_status_before).
-      - When left out, staged changes are not checked for their origin.
+      - Ignored when O(staged_by) is given.
     type: str
 extends_documentation_fragment:
   - acreto.platform.acreto
+  - acreto.platform.acreto.token
   - acreto.platform.acreto.customer
   - acreto.platform.acreto.ecosystem
 attributes:
   check_mode:
-    details: In check mode no commit is started, and the result reports a change exactly when changes are pending.
+    details:
+      - In check mode no commit is started. The result reports a change when changes are pending,
+        or when a task of O(staged_by) reports one.
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
@@ -95,7 +115,7 @@ EXAMPLES = r"""
     - name: Commit, but not someone else's half-finished changes
       acreto.platform.acreto_commit:
         ecosystem: Lab Ecosystem
-        ecosystem_status_before: "{{ cam.ecosystem_status_before }}"
+        staged_by: "{{ [cam] }}"
         foreign_pending: fail
         wait_timeout: 1800
 
@@ -106,8 +126,15 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+ecosystem_status_before:
+  description: The status of the ecosystem when the task started, before it committed anything.
+  returned: always
+  type: str
+  sample: pending_changes
+  version_added: 1.1.0
 status_before:
-  description: The status of the ecosystem when the task started.
+  description:
+    - Deprecated, to be removed in 2.0.0; use RV(ecosystem_status_before), which holds the same value.
   returned: always
   type: str
   sample: pending_changes
@@ -154,7 +181,8 @@ COMMIT_ARGS = dict(
     wait_timeout=dict(type="int", default=900),
     poll_interval=dict(type="float", default=5),
     foreign_pending=dict(type="str", choices=["ignore", "warn", "fail"], default="warn"),
-    ecosystem_status_before=dict(type="str"),
+    staged_by=dict(type="list", elements="dict"),
+    ecosystem_status_before=dict(type="str", removed_in_version="2.0.0", removed_from_collection="acreto.platform"),
 )
 
 
@@ -166,16 +194,19 @@ class Commit:
         self.started = time.monotonic()
         self.ecosystem = self.scope.ecosystem()
         self.name = self.ecosystem["name"]
-        self.result = dict(changed=False, status_before=self.ecosystem.get("status"), polls=0, timed_out=False)
+        before = self.ecosystem.get("status")
+        self.result = dict(changed=False, ecosystem_status_before=before, status_before=before, polls=0, timed_out=False)
 
     def run(self):
         p = self.params
-        before = self.result["status_before"]
+        before = self.result["ecosystem_status_before"]
         if before not in KNOWN_STATUSES or before == ERROR:
             self.fail_on_status(before)
-        self.result["changed"] = before == PENDING and p["commit"]
+        staged = self.staged()
+        predicted = self.module.check_mode and staged is not None and staged[0]
+        self.result["changed"] = p["commit"] and (before == PENDING or bool(predicted))
         if self.result["changed"]:
-            self.check_foreign_pending()
+            self.check_foreign_pending(staged)
         if not self.module.check_mode:
             if before == IN_PROGRESS:
                 self.wait((IN_PROGRESS,))
@@ -186,11 +217,29 @@ class Commit:
                 self.fail_on_status(ERROR, "Commit on ecosystem '%s' ended in status '%s'; contact Acreto support.")
         return self.finish()
 
-    def check_foreign_pending(self):
-        if self.params["ecosystem_status_before"] != PENDING or self.params["foreign_pending"] == "ignore":
+    def staged(self):
+        """(whether a task of staged_by changed something, the status its first write saw), or None without staged_by."""
+        results = self.params["staged_by"]
+        if results is None:
+            return None
+        changed = [result for result in results if result.get("changed")]
+        if not changed:
+            return False, None
+        return True, changed[0].get("ecosystem_status_before")
+
+    def check_foreign_pending(self, staged):
+        if staged is None:
+            foreign = self.params["ecosystem_status_before"] == PENDING
+            why = "before this play wrote to it (ecosystem_status_before 'pending_changes')"
+        elif staged[0]:
+            foreign = staged[1] == PENDING
+            why = "before the tasks of staged_by wrote to it (their ecosystem_status_before 'pending_changes')"
+        else:
+            foreign = self.result["ecosystem_status_before"] == PENDING
+            why = "that the tasks of staged_by did not make (none of them changed anything)"
+        if not foreign or self.params["foreign_pending"] == "ignore":
             return
-        msg = ("Ecosystem '%s' already had pending changes before this play wrote to it (ecosystem_status_before "
-               "'pending_changes'); a commit applies those changes too." % self.name)
+        msg = "Ecosystem '%s' already had pending changes %s; a commit applies those changes too." % (self.name, why)
         if self.params["foreign_pending"] == "fail":
             raise AcretoStatusError(msg + " Set foreign_pending=ignore to commit them anyway.", details=self.finish())
         self.module.warn(msg)
@@ -244,6 +293,10 @@ def commit(module):
     for option in ("wait_timeout", "poll_interval"):
         if module.params[option] <= 0:
             raise AcretoInputError("%s must be greater than 0, got %g." % (option, module.params[option]))
+    for index, result in enumerate(module.params["staged_by"] or []):
+        if "changed" not in result and not result.get("skipped"):
+            raise AcretoInputError("staged_by[%d] is not a registered task result (it has no 'changed'); pass the "
+                                   "variables that the write tasks registered, for example [camera, printer]." % index)
     return Commit(module).run()
 
 

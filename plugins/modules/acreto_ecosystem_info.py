@@ -25,6 +25,7 @@ options:
     type: str
 extends_documentation_fragment:
   - acreto.platform.acreto
+  - acreto.platform.acreto.token
   - acreto.platform.acreto.customer
   - acreto.platform.acreto.info
 author:

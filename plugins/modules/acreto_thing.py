@@ -67,6 +67,7 @@ options:
     default: present
 extends_documentation_fragment:
   - acreto.platform.acreto
+  - acreto.platform.acreto.token
   - acreto.platform.acreto.customer
   - acreto.platform.acreto.ecosystem
   - acreto.platform.acreto.write
@@ -103,12 +104,14 @@ EXAMPLES = r"""
         ecosystem: Lab Ecosystem
         name: cam-01
         asset_value: 3
+      register: raised
 
     - name: Rename a Thing found by uuid
       acreto.platform.acreto_thing:
         ecosystem: Lab Ecosystem
         uuid: c86c8910-1770-818b-a0c8-cf9d91201255
         name: lobby-camera
+      register: renamed
 
     - name: Let a contractor laptop expire at the end of the year
       acreto.platform.acreto_thing:
@@ -118,6 +121,7 @@ EXAMPLES = r"""
         expiry:
           time: "2030-12-31T23:59:59Z"
           type: date
+      register: expiring
 
     - name: Remove a Thing
       acreto.platform.acreto_thing:
@@ -126,10 +130,10 @@ EXAMPLES = r"""
         state: absent
       register: removed
 
-    - name: Commit the staged changes
+    - name: Commit the staged changes, handing over the tasks that wrote, in the order they ran
       acreto.platform.acreto_commit:
         ecosystem: Lab Ecosystem
-        ecosystem_status_before: "{{ removed.ecosystem_status_before }}"
+        staged_by: "{{ [raised, renamed, expiring, removed] }}"
 """
 
 RETURN = r"""
@@ -178,8 +182,9 @@ thing:
 ecosystem_status_before:
   description:
     - The status of the ecosystem before this task wrote to it, or its current status when nothing was written.
-    - V(pending_changes) on the first write of a play means that someone else has staged changes;
-      pass it to the O(acreto.platform.acreto_commit#module:ecosystem_status_before) option of M(acreto.platform.acreto_commit).
+    - V(pending_changes) on the first write of a play means that someone else has staged changes.
+      Pass the registered result to the O(acreto.platform.acreto_commit#module:staged_by) option of
+      M(acreto.platform.acreto_commit), which reads this.
   returned: always
   type: str
   sample: ok

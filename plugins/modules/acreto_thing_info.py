@@ -29,6 +29,7 @@ options:
     type: str
 extends_documentation_fragment:
   - acreto.platform.acreto
+  - acreto.platform.acreto.token
   - acreto.platform.acreto.customer
   - acreto.platform.acreto.ecosystem
   - acreto.platform.acreto.info

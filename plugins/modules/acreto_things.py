@@ -17,8 +17,9 @@ description:
   - One request lists every current Thing. Only the Things that differ from O(config) get a write, so a
     second run with the same O(config) writes nothing.
   - A Thing of O(config) is found by its O(config[].uuid) when one is given, else by its O(config[].name).
-  - Everything that is wrong with O(config) (bad values, names listed twice, names that several Things share,
-    unknown profile groups) fails the task before the first write.
+  - Everything that is wrong with O(config) (bad values, a Thing listed twice by name or by uuid, names that several
+    Things share, unknown profile groups, a write that would give two Things the same name) fails the task before
+    the first write.
   - When some writes fail, the others are still made, and the task fails with RV(failures) listing each failed
     Thing and why.
   - Use M(acreto.platform.acreto_thing) for one Thing, and M(acreto.platform.acreto_thing_info) to read Things.
@@ -45,7 +46,7 @@ options:
         description:
           - The profile group of the Thing, by name or by uuid.
           - Required to create a Thing, and for every Thing with O(state=replaced) and O(state=overridden).
-          - A uuid is taken as it is and checked by the API when the Thing is written, which saves a request.
+          - A name or uuid that is not a profile group of the ecosystem fails the task before the first write.
         type: str
       type:
         description:
@@ -72,6 +73,15 @@ options:
             description:
               - The kind of expiry, as the platform defines it.
             type: str
+      state:
+        description:
+          - V(absent) deletes this Thing, whatever O(state) says, as O(state=deleted) would. Only its O(config[].name)
+            or O(config[].uuid) is used.
+          - V(present) or no value lets O(state) decide. V(present) is an error with O(state=deleted).
+          - With this, one task can create, update and delete Things, and every entry is checked before the first write.
+        type: str
+        choices: [present, absent]
+        version_added: 1.1.0
   state:
     description:
       - V(merged) creates the listed Things that do not exist and updates the others; fields that are not
@@ -79,7 +89,7 @@ options:
       - V(replaced) makes each listed Thing exactly as given; fields that are not given get their empty value.
       - V(overridden) is V(replaced), and also deletes the Things that are not listed, within O(profile_group) when it is given.
       - V(deleted) deletes the listed Things; only their O(config[].name) or O(config[].uuid) is used.
-        Things that do not exist are skipped. An empty O(config) deletes nothing.
+        Things that do not exist are skipped and counted as RV(summary.absent). An empty O(config) deletes nothing.
       - V(gathered) writes nothing and returns the current Things in RV(gathered), in the shape of O(config).
     type: str
     choices: [merged, replaced, overridden, deleted, gathered]
@@ -98,6 +108,7 @@ options:
     default: 4
 extends_documentation_fragment:
   - acreto.platform.acreto
+  - acreto.platform.acreto.token
   - acreto.platform.acreto.customer
   - acreto.platform.acreto.ecosystem
   - acreto.platform.acreto.write
@@ -156,12 +167,13 @@ EXAMPLES = r"""
         config:
           - name: printer-01
           - name: printer-02
+      register: retired
 
     - name: Commit the staged changes once
       acreto.platform.acreto_commit:
         ecosystem: Lab Ecosystem
-        ecosystem_status_before: "{{ fleet.ecosystem_status_before }}"
-      when: fleet is changed
+        staged_by: "{{ [fleet, retired] }}"
+      when: fleet is changed or retired is changed
 """
 
 RETURN = r"""
@@ -212,10 +224,19 @@ commands:
       returned: always
       sample: {"asset_value": 3}
 summary:
-  description: How many Things were created, updated, deleted, left unchanged, and how many writes failed.
+  description:
+    - How many Things were created, updated, deleted, left unchanged, listed as absent and already absent,
+      and how many writes failed.
   returned: unless O(state=gathered)
   type: dict
-  sample: {"created": 2, "updated": 1, "deleted": 0, "unchanged": 997, "failed": 0}
+  sample: {"created": 2, "updated": 1, "deleted": 0, "unchanged": 997, "absent": 0, "failed": 0}
+  contains:
+    absent:
+      description: Things listed to be deleted (O(state=deleted) or O(config[].state=absent)) that did not exist.
+      type: int
+      returned: always
+      sample: 0
+      version_added: 1.1.0
 failures:
   description:
     - The writes that failed, each like an item of RV(commands) with the error message C(msg), the HTTP C(status)
@@ -236,7 +257,8 @@ gathered:
 ecosystem_status_before:
   description:
     - The status of the ecosystem before this task wrote to it, or its current status when nothing was written.
-    - Pass it to the O(acreto.platform.acreto_commit#module:ecosystem_status_before) option of M(acreto.platform.acreto_commit).
+    - Pass the registered result to the O(acreto.platform.acreto_commit#module:staged_by) option of
+      M(acreto.platform.acreto_commit), which reads this.
   returned: always
   type: str
   sample: ok
@@ -264,7 +286,8 @@ def reconcile(module):
 def main():
     module = AcretoModule(
         argument_spec=dict(ECOSYSTEM_ARGS, **WRITE_ARGS,
-                           config=dict(type="list", elements="dict", options=THING_FIELD_ARGS),
+                           config=dict(type="list", elements="dict",
+                                       options=dict(THING_FIELD_ARGS, state=dict(type="str", choices=["present", "absent"]))),
                            state=dict(type="str", choices=BULK_STATES, default="merged"),
                            profile_group=dict(type="str"),
                            parallelism=dict(type="int", default=4)),

@@ -328,7 +328,7 @@ def test_token_only_401_says_what_to_do(api):
     with pytest.raises(AcretoAuthError) as info:
         client.get(ECOSYSTEMS)
     err = info.value
-    assert str(err) == TOKEN_REJECTED_MESSAGE
+    assert str(err) == f"GET /{ECOSYSTEMS} returned 401: token ******** expired. " + TOKEN_REJECTED_MESSAGE
     assert TOKEN_REJECTED_MESSAGE == (
         "The API token was rejected (expired or invalid); tokens live 600 s. Pass username and password so the "
         "collection can log in again, or get a fresh token with acreto.platform.acreto_auth.")
@@ -386,6 +386,20 @@ def test_login_401_is_an_auth_error_and_hides_the_password(api):
     assert PASSWORD not in str(err) + repr(err.api_error) + str(err.api_message)
     assert err.status == 401
     assert len(api.calls) == 1
+
+
+@pytest.mark.parametrize("endpoint, hint", [
+    ("https://api.example.test", ", which should end in /v2, like https://api-is-rock-solid.acreto.net/v2"),
+    ("https://api.example.test/v2", ""),
+])
+def test_login_404_shows_the_url_and_what_the_endpoint_should_look_like(api, endpoint, hint):
+    api.post(endpoint + "/auth/login", json=error_json(404, "Not Found"), status=404)
+    client = make_client(endpoint, token=None, username=USERNAME, password=PASSWORD)
+    with pytest.raises(AcretoAuthError) as info:
+        client.login()
+    assert str(info.value) == (f"Login as '{USERNAME}' failed: POST /auth/login returned 404: Not Found. "
+                               f"No API login at {endpoint}/auth/login: check endpoint{hint}")
+    assert info.value.status == 404
 
 
 def test_login_reply_without_token(api):
@@ -784,6 +798,7 @@ def test_https_to_a_plain_http_server_is_a_tls_error_without_retries(server_fact
         client.get(ECOSYSTEMS)
     assert str(info.value).startswith(f"GET /{ECOSYSTEMS} returned no response: TLS handshake with "
                                       f"127.0.0.1:{server.port} failed (")
+    assert str(info.value).endswith("; the server may speak plain HTTP: if so, the endpoint starts with http://")
     assert info.value.uncertain is False
     assert client.request_count == {"GET": 1}
     assert server.hits == []
@@ -944,3 +959,33 @@ def test_errors_of_other_threads_hide_a_token_issued_meanwhile(path_server):
         else:
             assert isinstance(outcome, AcretoError) and "token-" not in str(outcome), outcome
             assert str(outcome).endswith("for Bearer ********")
+
+
+# --- CA bundles that are not there ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("endpoint", [ENDPOINT, "http://api.example.test/v2"])
+def test_a_ca_path_that_does_not_exist_fails_before_any_request_whatever_the_scheme(api, endpoint, tmp_path):
+    missing = str(tmp_path / "no-such-ca.pem")
+    with pytest.raises(AcretoError) as info:
+        make_client(endpoint, ca_path=missing)
+    assert str(info.value) == (f"ca_path '{missing}' does not exist; give the file (PEM) of the CA certificates that "
+                               "signed the API's certificate.")
+    assert len(api.calls) == 0
+
+
+def test_a_ca_path_that_cannot_be_read_says_so(tmp_path, monkeypatch):
+    unreadable = tmp_path / "ca.pem"
+    unreadable.write_text(TEST_CERT)
+    monkeypatch.setattr("os.access", lambda path, mode: path != str(unreadable))
+    with pytest.raises(AcretoError) as info:
+        make_client(ca_path=str(unreadable))
+    assert str(info.value) == f"ca_path '{unreadable}' cannot be read (permission denied)."
+
+
+def test_a_ca_bundle_from_the_environment_that_does_not_exist_names_the_variable(tmp_path, monkeypatch):
+    missing = str(tmp_path / "bundle.pem")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", missing)
+    with pytest.raises(AcretoError) as info:
+        make_client()
+    assert str(info.value).startswith(f"the environment variable REQUESTS_CA_BUNDLE '{missing}' does not exist")

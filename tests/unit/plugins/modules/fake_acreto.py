@@ -43,6 +43,12 @@ def thing(name="cam-01", uuid="c86c8910-1770-818b-a0c8-cf9d91201255", **fields):
     return obj
 
 
+def options(obj):
+    """A Thing of the API in the shape of the options, as diffs and acreto_things show it."""
+    return {"name": obj["name"], "uuid": obj.get("uuid"), "profile_group": obj["profileGroup"], "type": obj["type"],
+            "category": obj["category"], "asset_value": obj["assetValue"], "expiry": obj["expiry"]}
+
+
 @contextlib.contextmanager
 def module_args(args):
     """Expose args to AnsibleModule: patch_module_args on ansible-core >= 2.19, _ANSIBLE_ARGS before."""

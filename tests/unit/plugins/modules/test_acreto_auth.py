@@ -53,10 +53,28 @@ def test_wrong_password(api, run):
     assert result["status"] == 401
 
 
-def test_a_token_alone_cannot_log_in(api, run):
-    result = run(acreto_auth.main, _connection=False, endpoint=ENDPOINT, token=TOKEN)
+def test_there_is_no_token_option_because_a_token_cannot_log_in(api, run):
+    result = run(acreto_auth.main, token=TOKEN)
 
-    assert result["msg"] == ("Logging in needs username and password (or ACRETO_USERNAME and ACRETO_PASSWORD); "
-                             "a token alone cannot log in.")
-    assert TOKEN not in str(result)
+    assert result["failed"] is True
+    assert result["msg"].startswith("Unsupported parameters for ")
+    assert result["msg"].endswith(" module: token. Supported parameters include: ca_path, endpoint, password, timeout, "
+                                  "username, validate_certs.")
+    assert api.sent() == []
+
+
+def test_acreto_token_in_the_environment_does_not_matter(api, run, monkeypatch):
+    monkeypatch.setenv("ACRETO_TOKEN", "an-older-token")
+    api.login()
+
+    result = run(acreto_auth.main)
+
+    assert result["access_token"] == TOKEN
+    assert [s[:2] for s in api.sent()] == [("POST", "/auth/login")]
+
+
+def test_without_credentials_the_message_does_not_offer_a_token(api, run):
+    result = run(acreto_auth.main, _connection=False, endpoint=ENDPOINT)
+
+    assert result["msg"] == "No credentials: set username and password (or ACRETO_USERNAME and ACRETO_PASSWORD)."
     assert api.sent() == []

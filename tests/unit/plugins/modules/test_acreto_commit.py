@@ -247,3 +247,81 @@ def test_timings_must_be_positive(api, run, option):
 
     assert result["msg"] == "%s must be greater than 0, got 0." % option
     assert api.sent() == []
+
+
+# --- staged_by: what the write tasks of the play handed over ----------------------------
+
+
+def staged(changed=True, status="ok"):
+    return {"changed": changed, "ecosystem_status_before": status, "thing": {"name": "cam-01"}}
+
+
+def test_check_mode_reports_the_commit_that_a_predicted_write_needs(api, commit):
+    result = commit("ok", _ansible_check_mode=True, staged_by=[staged(False), staged(True)])
+
+    assert result["changed"] is True
+    assert result["ecosystem_status_before"] == result["status_before"] == "ok"
+    assert api.writes() == []
+
+
+def test_check_mode_without_a_predicted_write_reports_no_commit(api, commit):
+    result = commit("ok", _ansible_check_mode=True, staged_by=[staged(False), {"skipped": True, "changed": False}])
+
+    assert result["changed"] is False
+    assert api.writes() == []
+
+
+def test_a_predicted_write_is_not_committed_when_commit_is_false(api, commit):
+    result = commit("ok", _ansible_check_mode=True, commit=False, staged_by=[staged(True)])
+
+    assert result["changed"] is False
+
+
+def test_staged_by_with_changes_that_were_already_pending_warns(api, commit):
+    api.add("POST", COMMITS, status=204)
+
+    result = commit("pending_changes", "ok", staged_by=[staged(False, "ok"), staged(True, "pending_changes"), staged(True)])
+
+    assert warnings(result) == ["Ecosystem 'Documentation Ecosystem' already had pending changes before the tasks of "
+                                "staged_by wrote to it (their ecosystem_status_before 'pending_changes'); a commit "
+                                "applies those changes too."]
+    assert len(posts(api)) == 1
+
+
+def test_staged_by_of_our_own_changes_commits_quietly(api, commit):
+    api.add("POST", COMMITS, status=204)
+
+    result = commit("pending_changes", "ok", staged_by=[staged(True, "ok"), staged(True, "pending_changes")],
+                    foreign_pending="fail")
+
+    assert warnings(result) == []
+    assert result["changed"] is True
+    assert len(posts(api)) == 1
+
+
+def test_pending_changes_that_no_staged_task_made_fail_when_asked(api, commit):
+    result = commit("pending_changes", staged_by=[staged(False)], foreign_pending="fail")
+
+    assert result["failed"] is True
+    assert result["msg"] == ("Ecosystem 'Documentation Ecosystem' already had pending changes that the tasks of staged_by "
+                             "did not make (none of them changed anything); a commit applies those changes too. "
+                             "Set foreign_pending=ignore to commit them anyway.")
+    assert api.writes() == []
+
+
+def test_staged_by_must_hold_registered_results(api, run):
+    result = run(acreto_commit.main, ecosystem=ECO, staged_by=[staged(True), {"ecosystem_status_before": "ok"}])
+
+    assert result["msg"] == ("staged_by[1] is not a registered task result (it has no 'changed'); pass the variables "
+                             "that the write tasks registered, for example [camera, printer].")
+    assert api.sent() == []
+
+
+def test_the_deprecated_option_still_works_and_says_it_is_deprecated(api, commit):
+    api.add("POST", COMMITS, status=204)
+
+    result = commit("pending_changes", "ok", ecosystem_status_before="pending_changes")
+
+    assert warnings(result) == [FOREIGN_MSG]
+    deprecations = [d if isinstance(d, str) else d.get("msg") or d["event"]["msg"] for d in result.get("deprecations", [])]
+    assert any("ecosystem_status_before" in str(d) for d in deprecations), result.get("deprecations")

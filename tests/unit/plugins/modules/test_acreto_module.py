@@ -128,9 +128,11 @@ def test_an_expired_token_says_what_to_do(api, run):
 
     result = run(acreto_ecosystem_info.main, _connection=False, endpoint=ENDPOINT, token=TOKEN, customer=CUSTOMER["uuid"])
 
-    assert result["msg"] == ("Listing the ecosystems of customer '%s' failed: The API token was rejected (expired or "
-                             "invalid); tokens live 600 s. Pass username and password so the collection can log in "
-                             "again, or get a fresh token with acreto.platform.acreto_auth." % CUSTOMER["uuid"])
+    assert result["msg"] == ("Listing the ecosystems of customer '%s' failed: GET /customers/%s/ecosystems returned 401: "
+                             "token expired. The API token was rejected (expired or invalid); tokens live 600 s. Pass "
+                             "username and password so the collection can log in again, or get a fresh token with "
+                             "acreto.platform.acreto_auth." % (CUSTOMER["uuid"], CUSTOMER["uuid"]))
+    assert result["api_error"] == {"code": 401, "message": "token expired"}
     assert result["status"] == 401
     assert TOKEN not in str(result)
 

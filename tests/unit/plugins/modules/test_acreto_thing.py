@@ -12,7 +12,7 @@ import requests
 from ansible_collections.acreto.platform.plugins.modules import acreto_thing
 
 from ansible_collections.acreto.platform.tests.unit.plugins.modules.fake_acreto import (
-    CAMERAS, CUSTOMER, DEVICES, DOC_ECO, GROUP, ZERO_EXPIRY, ecosystem, thing,
+    CAMERAS, CUSTOMER, DEVICES, DOC_ECO, GROUP, ZERO_EXPIRY, ecosystem, options, thing,
 )
 
 ECO = "Documentation Ecosystem"
@@ -39,7 +39,7 @@ def test_create_sends_one_post_with_the_whole_object(api, run):
     assert result["changed"] is True
     assert result["thing"] == created
     assert result["ecosystem_status_before"] == "ok"
-    assert result["diff"] == {"before": {}, "after": managed(created)}
+    assert result["diff"] == {"before": {}, "after": options(managed(created)), "prepared": "+ cam-01\n"}
     assert api.writes() == [("POST", DEVICES, managed(created))]
 
 
@@ -51,7 +51,7 @@ def test_create_in_check_mode_writes_nothing_and_returns_the_object_without_uuid
     assert result["changed"] is True
     assert result["thing"] == {"assetValue": 0, "category": "", "expiry": ZERO_EXPIRY, "name": "cam-01",
                                "profileGroup": CAMERAS["uuid"], "type": "device"}
-    assert result["diff"]["after"] == result["thing"]
+    assert result["diff"]["after"] == options(result["thing"])
     assert api.writes() == []
 
 
@@ -155,8 +155,8 @@ def test_update_merges_the_options_over_the_current_thing(api, run):
 
     assert result["changed"] is True
     assert api.writes() == [("PUT", CAM_PATH, dict(managed(current), assetValue=3))]
-    assert result["diff"]["before"] == managed(current)
-    assert result["diff"]["after"] == dict(managed(current), assetValue=3)
+    assert result["diff"] == {"before": options(current), "after": options(dict(current, assetValue=3)),
+                              "prepared": "~ cam-01: asset_value 1 -> 3\n"}
     assert result["thing"]["assetValue"] == 3
 
 
@@ -177,8 +177,10 @@ def test_update_in_check_mode_writes_nothing_and_shows_the_diff(api, run):
                  category="Camera", profile_group="Cameras")
 
     assert result["changed"] is True
-    assert result["diff"]["before"] == managed(CAM)
-    assert result["diff"]["after"] == dict(managed(CAM), category="Camera", profileGroup=CAMERAS["uuid"])
+    assert result["diff"]["before"] == options(CAM)
+    assert result["diff"]["after"] == options(dict(CAM, category="Camera", profileGroup=CAMERAS["uuid"]))
+    assert result["diff"]["prepared"] == "~ cam-01: category 'IoT' -> 'Camera', profile_group '%s' -> '%s'\n" % (
+        GROUP["uuid"], CAMERAS["uuid"])
     assert result["thing"]["uuid"] == CAM["uuid"]
     assert api.writes() == []
 
@@ -190,7 +192,7 @@ def test_a_thing_as_wanted_gets_no_write(api, run):
                  profile_group="Profile Group 1", expiry={"time": "2030-01-31T13:00:00+01:00", "type": "date"})
 
     assert result["changed"] is False
-    assert result["diff"]["before"] == result["diff"]["after"]
+    assert "diff" not in result
     assert api.writes() == []
 
 
@@ -198,12 +200,41 @@ def test_rename_by_uuid(api, run):
     api.login()
     api.ecosystems()
     api.add("GET", CAM_PATH, CAM)
+    api.devices(CAM, thing("printer", TWIN_A))
     api.add("PUT", CAM_PATH, dict(CAM, name="lobby-camera"))
 
     result = run(acreto_thing.main, ecosystem=ECO, uuid=CAM["uuid"].upper(), name="lobby-camera")
 
     assert result["changed"] is True
     assert api.writes() == [("PUT", CAM_PATH, dict(managed(CAM), name="lobby-camera"))]
+    # a rename lists the Things once, to make sure that the new name is free
+    assert [s[:2] for s in api.sent()].count(("GET", DEVICES)) == 1
+
+
+def test_a_rename_onto_a_name_that_another_thing_has_fails_before_writing(api, run):
+    api.login()
+    api.ecosystems()
+    api.add("GET", CAM_PATH, CAM)
+    api.devices(CAM, thing("printer", TWIN_A))
+
+    result = run(acreto_thing.main, ecosystem=ECO, uuid=CAM["uuid"], name="printer")
+
+    assert result["failed"] is True
+    assert result["msg"] == ("Renaming thing 'cam-01' to 'printer' would give two things of ecosystem "
+                             "'Documentation Ecosystem' the name 'printer': thing 'printer' (uuid %s) already has it." % TWIN_A)
+    assert api.writes() == []
+
+
+def test_an_update_that_keeps_the_name_does_not_list_the_things(api, run):
+    api.login()
+    api.ecosystems()
+    api.groups()
+    api.add("GET", CAM_PATH, CAM)
+    api.add("PUT", CAM_PATH, dict(CAM, assetValue=4))
+
+    result = run(acreto_thing.main, ecosystem=ECO, uuid=CAM["uuid"], name=CAM["name"], asset_value=4)
+
+    assert result["changed"] is True
     assert ("GET", DEVICES, None) not in api.sent()
 
 
@@ -265,7 +296,7 @@ def test_delete(api, run):
 
     assert result["changed"] is True
     assert result["thing"] == {}
-    assert result["diff"] == {"before": managed(CAM), "after": {}}
+    assert result["diff"] == {"before": options(CAM), "after": {}, "prepared": "- cam-01\n"}
     assert api.writes() == [("DELETE", CAM_PATH, None)]
 
 

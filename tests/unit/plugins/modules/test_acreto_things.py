@@ -8,13 +8,14 @@ __metaclass__ = type
 
 import threading
 
+import pytest
 import requests
 
 from ansible_collections.acreto.platform.plugins.module_utils._bulk import Throttle
 from ansible_collections.acreto.platform.plugins.modules import acreto_things
 
 from ansible_collections.acreto.platform.tests.unit.plugins.modules.fake_acreto import (
-    CAMERAS, CUSTOMER, DEVICES, ECO_PATH, GROUP, ZERO_EXPIRY, thing,
+    CAMERAS, CUSTOMER, DEVICES, ECO_PATH, GROUP, ZERO_EXPIRY, options, thing,
 )
 
 ECO = "Documentation Ecosystem"
@@ -29,11 +30,6 @@ def path(obj):
 
 def body(obj):
     return {k: v for k, v in obj.items() if k != "uuid"}
-
-
-def options(obj):
-    return {"name": obj["name"], "uuid": obj.get("uuid"), "profile_group": obj["profileGroup"], "type": obj["type"],
-            "category": obj["category"], "asset_value": obj["assetValue"], "expiry": obj["expiry"]}
 
 
 def run_things(run, **args):
@@ -61,7 +57,7 @@ def test_merged_lists_once_and_writes_only_what_differs(api, run):
         ("POST", DEVICES, body(created)),
         ("PUT", path(CAM2), dict(body(CAM2), assetValue=5)),
     ]
-    assert result["summary"] == {"created": 1, "updated": 1, "deleted": 0, "unchanged": 1, "failed": 0}
+    assert result["summary"] == {"created": 1, "updated": 1, "deleted": 0, "unchanged": 1, "absent": 0, "failed": 0}
     assert sorted(result["commands"], key=lambda c: c["name"]) == [
         {"action": "update", "name": "cam-02", "uuid": CAM2["uuid"], "changes": {"asset_value": 5}},
         {"action": "create", "name": "cam-04", "uuid": created["uuid"],
@@ -98,13 +94,13 @@ def test_check_mode_writes_nothing_and_reports_what_would_change(api, run):
 
     assert result["changed"] is True
     assert api.writes() == []
-    assert result["summary"] == {"created": 1, "updated": 1, "deleted": 0, "unchanged": 0, "failed": 0}
+    assert result["summary"] == {"created": 1, "updated": 1, "deleted": 0, "unchanged": 0, "absent": 0, "failed": 0}
     assert result["commands"][1]["uuid"] is None
     assert result["after"][-1] == {"name": "cam-09", "uuid": None, "profile_group": CAMERAS["uuid"], "type": "device",
                                    "category": "", "asset_value": 0, "expiry": ZERO_EXPIRY}
     assert result["diff"]["before"] == {"cam-01": options(CAM1)}
     assert result["diff"]["after"]["cam-01"] == options(dict(CAM1, assetValue=3))
-    assert result["diff"]["prepared"] == ("created 1, updated 1, deleted 0, unchanged 0, failed 0\n"
+    assert result["diff"]["prepared"] == ("created 1, updated 1, deleted 0, unchanged 0, absent 0, failed 0\n"
                                           "~ cam-01: asset_value 1 -> 3\n+ cam-09\n")
 
 
@@ -202,7 +198,7 @@ def test_a_failed_write_does_not_stop_the_others_and_fails_the_task(api, run):
     assert result["failures"] == [{"action": "update", "name": "cam-01", "uuid": CAM1["uuid"], "changes": {"category": "x"},
                                    "msg": result["msg"][len("1 of 2 writes failed: "):], "status": 400,
                                    "api_error": {"code": 400, "message": "category too long"}}]
-    assert result["summary"] == {"created": 0, "updated": 1, "deleted": 0, "unchanged": 0, "failed": 1}
+    assert result["summary"] == {"created": 0, "updated": 1, "deleted": 0, "unchanged": 0, "absent": 0, "failed": 1}
     assert result["after"] == [options(CAM1), options(dict(CAM2, category="x"))]
 
 
@@ -265,7 +261,7 @@ def test_overridden_deletes_the_things_not_listed_within_the_scope(api, run):
                         config=[{"name": "cam-01", "profile_group": "Profile Group 1", "category": "IoT", "asset_value": 1}])
 
     assert api.writes() == [("DELETE", path(CAM2), None)]
-    assert result["summary"] == {"created": 0, "updated": 0, "deleted": 1, "unchanged": 1, "failed": 0}
+    assert result["summary"] == {"created": 0, "updated": 0, "deleted": 1, "unchanged": 1, "absent": 0, "failed": 0}
     assert [t["name"] for t in result["after"]] == ["cam-01", "cam-03"]
 
 
@@ -290,7 +286,8 @@ def test_deleted_deletes_the_listed_things_that_exist(api, run):
     assert api.writes() == [("DELETE", path(CAM1), None)]
     assert result["changed"] is True
     assert result["commands"] == [{"action": "delete", "name": "cam-01", "uuid": CAM1["uuid"], "changes": {}}]
-    assert result["summary"]["unchanged"] == 1
+    assert result["summary"]["unchanged"] == 0
+    assert result["summary"]["absent"] == 1
 
 
 def test_gathered_returns_the_things_in_the_shape_of_config(api, run):
@@ -320,7 +317,7 @@ def test_no_write_while_the_ecosystem_is_in_error(api, run):
 
     result = run_things(run, config=[{"name": "cam-01", "asset_value": 4}])
 
-    assert result["msg"] == ("Writing 1 things: ecosystem 'Documentation Ecosystem' is in status 'ecosystem_error'; "
+    assert result["msg"] == ("Writing 1 thing: ecosystem 'Documentation Ecosystem' is in status 'ecosystem_error'; "
                              "contact Acreto support.")
     assert api.writes() == []
 
@@ -368,16 +365,109 @@ def test_throttle_bounds_the_writes_in_flight_and_slows_down():
     assert throttle.limit == 1
 
 
-def test_the_client_reads_the_environment_once(monkeypatch):
+def test_the_client_reads_the_environment_once(monkeypatch, tmp_path):
     from ansible_collections.acreto.platform.plugins.module_utils._client import AcretoClient
 
+    bundle = tmp_path / "bundle.pem"
+    bundle.write_text("")
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
     monkeypatch.setenv("NO_PROXY", "")
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/bundle.pem")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
 
     client = AcretoClient("https://api.acreto.test/v2", token="t", pool_maxsize=16)
 
     assert client._session.trust_env is False
     assert client._session.proxies["https"] == "http://proxy.example:3128"
-    assert client._verify == "/etc/ssl/bundle.pem"
+    assert client._verify == str(bundle)
     assert client._session.get_adapter("https://api.acreto.test")._pool_maxsize == 16
+
+
+# --- one task for present and absent Things -----------------------------------------------
+
+
+def test_entries_with_state_absent_are_deleted_in_the_same_run(api, run):
+    api.standard(CAM1, CAM2)
+    api.add("DELETE", path(CAM2), status=204)
+    api.add("PUT", path(CAM1), dict(CAM1, assetValue=4))
+
+    result = run_things(run, config=[{"name": "cam-01", "asset_value": 4}, {"name": "cam-02", "state": "absent"},
+                                     {"name": "cam-07", "state": "absent"}])
+
+    assert sorted(api.writes(), key=lambda w: w[0]) == [
+        ("DELETE", path(CAM2), None),
+        ("PUT", path(CAM1), dict(body(CAM1), assetValue=4)),
+    ]
+    assert result["summary"] == {"created": 0, "updated": 1, "deleted": 1, "unchanged": 0, "absent": 1, "failed": 0}
+
+
+@pytest.mark.parametrize("second", [{"name": "cam-01", "state": "absent"}, {"uuid": CAM1["uuid"], "state": "absent"},
+                                    {"uuid": CAM1["uuid"], "asset_value": 3}])
+def test_one_thing_named_by_two_entries_fails_before_any_write_naming_both(api, run, second):
+    api.standard(CAM1)
+
+    result = run_things(run, config=[{"name": "cam-01", "profile_group": "Cameras"}, second])
+
+    assert result["failed"] is True
+    assert "config[0]" in result["msg"] and "config[1]" in result["msg"], result["msg"]
+    assert api.writes() == []
+
+
+def test_state_present_in_an_entry_contradicts_state_deleted(api, run):
+    api.standard(CAM1)
+
+    result = run_things(run, state="deleted", config=[{"name": "cam-01", "state": "present"}])
+
+    assert result["msg"] == ("config[0] (cam-01): state=present contradicts the task's state=deleted, "
+                             "which deletes every listed thing.")
+    assert api.sent() == []
+
+
+def test_an_absent_entry_is_not_checked_for_the_fields_of_a_thing(api, run):
+    api.standard(CAM1)
+
+    result = run_things(run, config=[{"name": "cam-09", "asset_value": -1, "state": "absent"}])
+
+    assert result["changed"] is False
+    assert result["summary"]["absent"] == 1
+
+
+# --- no two Things with one name ------------------------------------------------------------
+
+
+def test_a_rename_onto_a_name_that_exists_fails_before_any_write(api, run):
+    api.standard(CAM1, CAM2)
+
+    result = run_things(run, config=[{"name": "cam-05", "profile_group": "Cameras"}, {"uuid": CAM1["uuid"], "name": "cam-02"}])
+
+    assert result["msg"] == ("config[1] (cam-02): Renaming thing 'cam-01' to 'cam-02' would give two things of ecosystem "
+                             "'Documentation Ecosystem' the name 'cam-02': thing 'cam-02' (uuid %s) already has it." % CAM2["uuid"])
+    assert api.writes() == []
+
+
+def test_a_rename_onto_a_name_that_this_run_frees_still_fails(api, run):
+    api.standard(CAM1, CAM2)
+
+    result = run_things(run, config=[{"uuid": CAM1["uuid"], "name": "cam-02"}, {"name": "cam-02", "state": "absent"}])
+
+    assert result["msg"].startswith("config[0] (cam-02): Renaming thing 'cam-01' to 'cam-02' would give two things")
+    assert api.writes() == []
+
+
+def test_a_rename_onto_a_name_that_another_entry_creates_fails(api, run):
+    api.standard(CAM1)
+
+    result = run_things(run, config=[{"name": "cam-05", "profile_group": "Cameras"}, {"uuid": CAM1["uuid"], "name": "cam-05"}])
+
+    assert result["msg"] == ("config[0] and config[1] would give the name 'cam-05' to 2 things; each name must be unique "
+                             "in ecosystem 'Documentation Ecosystem'.")
+    assert api.writes() == []
+
+
+def test_two_renames_onto_one_name_fail(api, run):
+    api.standard(CAM1, CAM2)
+
+    result = run_things(run, config=[{"uuid": CAM1["uuid"], "name": "lobby"}, {"uuid": CAM2["uuid"], "name": "lobby"}])
+
+    assert result["msg"] == ("config[0] and config[1] would give the name 'lobby' to 2 things; each name must be unique "
+                             "in ecosystem 'Documentation Ecosystem'.")
+    assert api.writes() == []
