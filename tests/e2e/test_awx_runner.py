@@ -123,7 +123,7 @@ def test_quickstart_job_dry_run_real_run_and_dry_run_of_an_update(sim, ansible_e
     assert (before["assetvalue"], after["assetvalue"]) == (4, 5)
     assert {f for f in after if after[f] != before.get(f)} == {"assetvalue"}
     assert devices(sim) == [thing]
-    assert "assetValue" in dry2.stdout  # the diff as AWX shows it in the job output
+    assert "~ Runner camera: asset_value 4 -> 5" in dry2.stdout  # the diff as AWX shows it in the job output
 
 
 def test_role_job_dry_run_real_run_and_idempotent_rerun(sim, ansible_env, tmp_path):

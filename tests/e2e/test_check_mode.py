@@ -96,12 +96,13 @@ def test_every_module_under_check_with_module_defaults(sim, ansible_env, tmp_pat
     assert res["create"]["changed"] is True
     assert res["create"]["diff"]["before"] == {}
     assert {k: v for k, v in res["create"]["diff"]["after"].items() if k != "expiry"} == {
-        "name": "New thing", "type": "device", "category": "Camera", "assetValue": 2, "profileGroup": GROUP_UUID}
+        "name": "New thing", "uuid": None, "type": "device", "category": "Camera", "asset_value": 2, "profile_group": GROUP_UUID}
     assert not res["create"]["thing"].get("uuid")
     assert res["update"]["changed"] is True
     before, after = res["update"]["diff"]["before"], res["update"]["diff"]["after"]
-    assert {f for f in after if after[f] != before[f]} == {"assetValue"}
-    assert (before["assetValue"], after["assetValue"]) == (1, 7)
+    assert {f for f in after if after[f] != before[f]} == {"asset_value"}
+    assert (before["asset_value"], after["asset_value"]) == (1, 7)
+    assert res["update"]["diff"]["prepared"] == "~ Seeded thing: asset_value 1 -> 7\n"
     assert res["read_new"]["things"] == []
     assert res["bulk"]["changed"] is True
     assert res["delete"]["changed"] is True
@@ -119,8 +120,8 @@ def test_quickstart_under_check_predicts_the_create_and_the_commit_field_by_fiel
     assert devices(sim, "7b0c3d52-1f7e-4c52-9a0e-5d3f0e6b2a11") == []
     create = out.split("TASK [4. Create a new Thing]", 1)[1].split("TASK [", 1)[0]
     assert re.search(r"^changed: \[localhost\]", create, re.M), create
-    for line in ('+    "assetValue": 1', '+    "category": "IoT"', '+    "name": "Dry-run sensor"',
-                 '+    "profileGroup": "%s"' % LAB_GROUP_UUID, '+    "type": "device"'):
+    for line in ('+    "asset_value": 1', '+    "category": "IoT"', '+    "name": "Dry-run sensor"',
+                 '+    "profile_group": "%s"' % LAB_GROUP_UUID, '+    "type": "device"', "+ Dry-run sensor"):
         assert line in create, create
     commit = out.split("TASK [6. Commit changes and wait until the ecosystem is ok]", 1)[1].split("TASK [", 1)[0]
     assert re.search(r"^changed: \[localhost\]", commit, re.M), commit

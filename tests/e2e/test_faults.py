@@ -198,9 +198,9 @@ def test_token_only_and_expired_says_what_to_do(sim, run_playbook, tmp_path):
     read = results["read"]
     assert read["failed"] is True
     assert read["msg"] == (
-        "Listing the ecosystems of customer '%s' failed: The API token was rejected (expired or invalid); tokens live "
-        "600 s. Pass username and password so the collection can log in again, or get a fresh token with "
-        "acreto.platform.acreto_auth." % CUSTOMER)
+        "Listing the ecosystems of customer '%s' failed: GET /customers/%s/ecosystems returned 401: access token expired. "
+        "The API token was rejected (expired or invalid); tokens live 600 s. Pass username and password so the collection "
+        "can log in again, or get a fresh token with acreto.platform.acreto_auth." % (CUSTOMER, CUSTOMER))
     assert read["status"] == 401
     assert [entry["path"] for entry in log_of(sim)].count("/v2/auth/login") == 1
     assert "Traceback" not in output(proc)
@@ -317,8 +317,10 @@ def test_a_commit_wait_that_times_out_says_how_to_resume_and_commit_false_only_w
 
 # --- changes that are not ours, through the role --------------------------------------------------
 
-FOREIGN = ("Ecosystem 'Documentation Ecosystem' already had pending changes before this play wrote to it "
-           "(ecosystem_status_before 'pending_changes'); a commit applies those changes too.")
+FOREIGN = ("Ecosystem 'Documentation Ecosystem' already had pending changes before the tasks of staged_by wrote to it "
+           "(their ecosystem_status_before 'pending_changes'); a commit applies those changes too.")
+FOREIGN_BEFORE_WRITING = ("Writing 1 thing: ecosystem 'Documentation Ecosystem' already has pending changes that this task "
+                          "did not make; a commit would apply them too. Nothing was written (acreto_foreign_pending=fail).")
 
 
 @pytest.mark.parametrize("policy", ["ignore", "warn", "fail", "own"])
@@ -339,13 +341,15 @@ def test_foreign_pending_changes_through_the_role(sim, run_playbook, tmp_path, p
     text = " ".join(output(proc).split())
     commits = statuses(log_of(sim), "POST", COMMITS)
     if policy == "fail":
+        # before the role's first write, in the words of the role's variable
         assert proc.returncode != 0
-        assert FOREIGN + " Set foreign_pending=ignore to commit them anyway." in text
-        assert commits == []
+        assert FOREIGN_BEFORE_WRITING in text, text
+        assert writes(log_of(sim)) == []
         assert ecosystem_status(sim) == "pending_changes"
-    else:
-        assert proc.returncode == 0, output(proc)
-        assert (FOREIGN in text) is (policy == "warn")
-        assert commits == [204]
-        assert ecosystem_status(sim) == "ok"
+        assert "ours" not in [thing["name"] for thing in devices(sim)]
+        return
+    assert proc.returncode == 0, output(proc)
+    assert (FOREIGN in text) is (policy == "warn")
+    assert commits == [204]
+    assert ecosystem_status(sim) == "ok"
     assert "ours" in [thing["name"] for thing in devices(sim)]
