@@ -22,13 +22,15 @@ from plays import CUSTOMER, DEVICES, DOC, GROUP_UUID, LAB, log_of, output, run_p
 OTHER_CUSTOMER = "2d7f9b14-6c3a-4e81-9f02-b5e8a7c4d613"
 UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000"
 SUPPORTED = ("Supported parameters include: asset_value, ca_path, category, customer, ecosystem, "
-             "ecosystem_wait_timeout, endpoint, expiry, name, password, profile_group, state, timeout, token, type, "
+             "ecosystem_wait_timeout, endpoint, expiry, foreign_pending, name, password, profile_group, state, timeout, token, type, "
              "username, uuid, validate_certs.")
 ECOSYSTEMS_FOUND = "(found: 'Documentation Ecosystem', 'Lab Ecosystem')"
 RFC3339 = "expiry.time must be an RFC 3339 date-time such as 2030-01-31T12:00:00Z, got '%s'."
 NO_SCHEME = "endpoint must be an http:// or https:// URL such as https://api-is-rock-solid.acreto.net/v2, got '%s'."
 NOT_JSON = "Login as 'someone@somedomain.com' failed: POST /auth/login returned a response that is not JSON (status 200, %s)"
 INJECTED = "fault injected by the simulator"
+CA_MISSING = ("ca_path '/nonexistent/acreto-ca.pem' does not exist; give the file (PEM) of the CA certificates that signed "
+              "the API's certificate.")
 # ansible-core lists the valid booleans in no fixed order
 BOOL = (r"argument '%s' is of type str and we were unable to convert to bool: The value '%s' is not a valid boolean\. "
         r"Valid booleans include: ('[a-z0-9]+'|[01])(, ('[a-z0-9]+'|[01]))+")
@@ -105,8 +107,9 @@ CASES = [
     ("token-with-customer-name", THING_INFO, dict(ecosystem=DOC, username="", password="", token="{{ token }}",
                                                   customer="Documentation"),
      "With a token and no username, customer must be given as a uuid (customer names come from the login); got 'Documentation'."),
-    ("auth-with-token-only", AUTH, dict(username="", password="", token="{{ token }}"),
-     "Logging in needs username and password (or ACRETO_USERNAME and ACRETO_PASSWORD); a token alone cannot log in."),
+    ("auth-with-a-token", AUTH, dict(username="", password="", token="{{ token }}"),
+     "Unsupported parameters for (acreto.platform.acreto_auth) module: token. Supported parameters include: ca_path, "
+     "endpoint, password, timeout, username, validate_certs."),
     # names that match nothing, or more than one thing
     ("unknown-customer", THING, thing(customer="Initech"),
      "Customer 'Initech' not found for user 'someone@somedomain.com' (found: 'Documentation')."),
@@ -153,14 +156,34 @@ CASES = [
     ("wrong-password", AUTH, dict(password="not-the-password"),
      "Login as 'someone@somedomain.com' failed: POST /auth/login returned 401: invalid username or password"),
     ("forged-token", THING_INFO, dict(ecosystem=DOC, customer=CUSTOMER, username="", password="", token="not.a.token"),
-     "Listing the ecosystems of customer '%s' failed: The API token was rejected (expired or invalid); tokens live 600 s. "
-     "Pass username and password so the collection can log in again, or get a fresh token with acreto.platform.acreto_auth."
-     % CUSTOMER),
+     "Listing the ecosystems of customer '%s' failed: GET /customers/%s/ecosystems returned 401: invalid access token. "
+     "The API token was rejected (expired or invalid); tokens live 600 s. Pass username and password so the collection "
+     "can log in again, or get a fresh token with acreto.platform.acreto_auth." % (CUSTOMER, CUSTOMER)),
     ("response-not-json", AUTH, dict(endpoint="{fake}/text/v2"), NOT_JSON % "text/plain; charset=utf-8" + ": maintenance window"),
     ("html-sign-in-page", ECO_INFO, dict(endpoint="{fake}/portal/v2"),
      NOT_JSON % "text/html; charset=utf-8" + ": Sign in to the guest network"),
+    ("bulk-bad-uuid-after-a-good-entry", THINGS,
+     dict(ecosystem=DOC, config=[{"name": "a", "profile_group": "Profile Group 1"}, {"uuid": "not-a-uuid", "state": "absent"}]),
+     "config[1]: uuid must look like 'c86c8910-1770-818b-a0c8-cf9d91201255', got 'not-a-uuid'."),
+    ("bulk-present-and-absent", THINGS,
+     dict(ecosystem=DOC, config=[{"name": "a", "profile_group": "Profile Group 1"}, {"name": "a", "state": "absent"}]),
+     "Thing name 'a' appears 2 times in config (config[0], config[1]); each thing must be listed once."),
+    ("bulk-unknown-group-uuid", THINGS,
+     dict(ecosystem=DOC, config=[{"name": "a", "profile_group": GROUP_UUID}, {"name": "b", "profile_group": UNKNOWN_UUID}]),
+     "Profile group '%s' not found in ecosystem 'Documentation Ecosystem' (found: 'Profile Group 1')." % UNKNOWN_UUID),
+    # where the API is and how to trust it
+    ("ca-path-missing", THING_INFO, dict(ecosystem=DOC, ca_path="/nonexistent/acreto-ca.pem"), CA_MISSING),
+    ("ca-path-missing-https", THING_INFO,
+     dict(ecosystem=DOC, endpoint="https://127.0.0.1:{closed}/v2", ca_path="/nonexistent/acreto-ca.pem"), CA_MISSING),
+    ("endpoint-without-v2", ECO_INFO, dict(endpoint="{sim}"),
+     "Login as 'someone@somedomain.com' failed: POST /auth/login returned 404: POST /auth/login: Not Found. "
+     "No API login at {sim}/auth/login: check endpoint, which should end in /v2, like https://api-is-rock-solid.acreto.net/v2"),
+    ("https-to-plain-http", ECO_INFO, dict(endpoint="{sim_https}/v2"), re.compile(
+        r"Login as 'someone@somedomain\.com' failed: POST /auth/login returned no response: TLS handshake with "
+        r"127\.0\.0\.1:\d+ failed \(.+\); the server may speak plain HTTP: if so, the endpoint starts with http://")),
     ("html-error-page", THING_INFO, dict(ecosystem=DOC, endpoint="{fake}/site/v2"),
-     "Login as 'someone@somedomain.com' failed: POST /auth/login returned 404: 404 Not Found"),
+     "Login as 'someone@somedomain.com' failed: POST /auth/login returned 404: 404 Not Found. "
+     "No API login at {fake}/site/v2/auth/login: check endpoint"),
     ("500-with-a-body", THING, thing(), "Listing the ecosystems of customer 'Documentation' failed: GET /customers/%s/ecosystems "
                                         "returned 500: %s" % (CUSTOMER, INJECTED)),
     ("500-listing-things", THING, thing(), "Listing the things of ecosystem 'Documentation Ecosystem' failed: GET %s returned 500: %s"
@@ -243,7 +266,8 @@ def test_bad_input_fails_in_one_line_naming_the_problem_and_writes_nothing(sim, 
         assert response.status_code == 201, response.text
         twins.append(response.json()["uuid"])
     assert sim.ctl("DELETE", "/requests").status_code == 200
-    values = {"closed": closed_port(), "fake": fake_web, "twins": ", ".join(twins)}
+    values = {"closed": closed_port(), "fake": fake_web, "twins": ", ".join(twins), "sim": sim.url,
+              "sim_https": sim.url.replace("http://", "https://")}
 
     tasks = [{"name": "Log in once for the token cases", "register": "login", "no_log": True, "acreto.platform.acreto_auth": {}},
              {"name": "Keep the token", "ansible.builtin.set_fact": {"token": "{{ login.access_token }}"}, "no_log": True}]
