@@ -21,6 +21,11 @@ COLLECTIONS := $(ROOT)/collections
 # ansible-test only runs from a real .../ansible_collections/NAMESPACE/NAME path.
 COPY_PARENT := $(ROOT)/build/test
 COPY := $(COPY_PARENT)/ansible_collections/acreto/platform
+# `make test` makes the copy and the build once, in its setup stage, and runs the other stages with
+# TEST_PREPARED=1: they use that copy and that build. A stage run on its own (`make units`) copies or builds first.
+TEST_PREPARED ?=
+COPY_FIRST := $(if $(TEST_PREPARED),,copy)
+BUILD_FIRST := $(if $(TEST_PREPARED),,build)
 
 # Python X.Y of each venv, read when a recipe needs it.
 PY_VERSION = $(shell $(VENV)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
@@ -28,7 +33,7 @@ PY_VERSION_216 = $(shell $(VENV_216)/bin/python -c 'import sys; print("%d.%d" % 
 
 export PATH := $(VENV)/bin:$(PATH)
 
-.PHONY: help venv venv-2.16 constraints debs get-pip copy build ee demo test bench clean distclean changelog \
+.PHONY: help venv venv-2.16 constraints debs get-pip copy build prepare ee demo test bench clean distclean changelog \
 	sanity sanity-2.16 sanity-2.21 units integration simulator-tests lint docs changelog-lint importer molecule e2e soak
 
 help:
@@ -92,13 +97,16 @@ build: $(VENV_STAMP)
 	ansible-galaxy collection build --force --output-path build .
 	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) ansible-galaxy collection install --force -p $(COLLECTIONS) $(TARBALL)
 
+# The copy and the build that the stages of `make test` share.
+prepare: copy build
+
 changelog: $(VENV_STAMP)
 	hack/changelog.sh
 
 # The build context of an execution environment (building the image needs a container engine).
 EE_FILE ?= docs/execution-environment.yml
 # It also checks that ansible-builder finds the collection's Python requirements in the installed collection.
-ee: build
+ee: $(BUILD_FIRST)
 	rm -rf build/ee
 	ansible-builder create -f $(EE_FILE) --context build/ee
 	ansible-builder introspect --sanitize $(COLLECTIONS) | tee build/ee-introspect.txt
@@ -113,35 +121,35 @@ demo: build
 
 test:
 	@hack/stage.sh --reset
-	@hack/stage.sh setup $(MAKE) --no-print-directory debs venv venv-2.16 get-pip
-	@hack/stage.sh sanity-2.16 $(MAKE) --no-print-directory sanity-2.16
-	@hack/stage.sh sanity-2.21 $(MAKE) --no-print-directory sanity-2.21
-	@hack/stage.sh units $(MAKE) --no-print-directory units
-	@hack/stage.sh integration $(MAKE) --no-print-directory integration
-	@hack/stage.sh simulator $(MAKE) --no-print-directory simulator-tests
-	@hack/stage.sh ansible-lint $(MAKE) --no-print-directory lint
-	@hack/stage.sh docs $(MAKE) --no-print-directory docs
-	@hack/stage.sh changelog $(MAKE) --no-print-directory changelog-lint
-	@hack/stage.sh importer $(MAKE) --no-print-directory importer
-	@hack/stage.sh ee $(MAKE) --no-print-directory ee
-	@hack/stage.sh e2e $(MAKE) --no-print-directory e2e
-	@hack/stage.sh molecule $(MAKE) --no-print-directory molecule
+	@hack/stage.sh setup $(MAKE) --no-print-directory debs venv venv-2.16 get-pip prepare
+	@hack/stage.sh sanity-2.16 $(MAKE) --no-print-directory TEST_PREPARED=1 sanity-2.16
+	@hack/stage.sh sanity-2.21 $(MAKE) --no-print-directory TEST_PREPARED=1 sanity-2.21
+	@hack/stage.sh units $(MAKE) --no-print-directory TEST_PREPARED=1 units
+	@hack/stage.sh integration $(MAKE) --no-print-directory TEST_PREPARED=1 integration
+	@hack/stage.sh simulator $(MAKE) --no-print-directory TEST_PREPARED=1 simulator-tests
+	@hack/stage.sh ansible-lint $(MAKE) --no-print-directory TEST_PREPARED=1 lint
+	@hack/stage.sh docs $(MAKE) --no-print-directory TEST_PREPARED=1 docs
+	@hack/stage.sh changelog $(MAKE) --no-print-directory TEST_PREPARED=1 changelog-lint
+	@hack/stage.sh importer $(MAKE) --no-print-directory TEST_PREPARED=1 importer
+	@hack/stage.sh ee $(MAKE) --no-print-directory TEST_PREPARED=1 ee
+	@hack/stage.sh e2e $(MAKE) --no-print-directory TEST_PREPARED=1 e2e
+	@hack/stage.sh molecule $(MAKE) --no-print-directory TEST_PREPARED=1 molecule
 	@hack/stage.sh --summary
 	@echo "make test: all stages passed"
 
 sanity: sanity-2.16 sanity-2.21
 
-sanity-2.16: debs get-pip copy
+sanity-2.16: debs get-pip $(COPY_FIRST)
 	cd $(COPY) && PATH="$(VENV_216)/bin:$$PATH" $(ROOT)/hack/ansible-test.sh sanity --python $(PY_VERSION_216)
 
-sanity-2.21: debs get-pip copy
+sanity-2.21: debs get-pip $(COPY_FIRST)
 	cd $(COPY) && $(ROOT)/hack/ansible-test.sh sanity --python $(PY_VERSION)
 
 # pytest, pytest-xdist, pytest-mock, mock and responses come from .venv: no --venv, nothing downloaded.
-units: $(VENV_STAMP) copy
+units: $(VENV_STAMP) $(COPY_FIRST)
 	cd $(COPY) && $(ROOT)/hack/ansible-test.sh units --python $(PY_VERSION)
 
-integration: $(VENV_STAMP) copy
+integration: $(VENV_STAMP) $(COPY_FIRST)
 	cd $(COPY) && ACRETO_SIM_ARGS="--commit-seconds 1" $(ROOT)/hack/with-simulator.sh \
 		--integration-config tests/integration/integration_config.yml \
 		$(ROOT)/hack/ansible-test.sh integration --python $(PY_VERSION)
@@ -149,27 +157,27 @@ integration: $(VENV_STAMP) copy
 simulator-tests: debs $(VENV_STAMP)
 	cd simulator && python -m pytest -p no:cacheprovider
 
-lint: $(VENV_STAMP) copy
+lint: $(VENV_STAMP) $(COPY_FIRST)
 	ANSIBLE_COLLECTIONS_PATH=$(COPY_PARENT) ansible-lint --profile production --offline
 
-docs: $(VENV_STAMP) copy
+docs: $(VENV_STAMP) $(COPY_FIRST)
 	ANSIBLE_COLLECTIONS_PATH=$(COPY_PARENT) antsibull-docs lint-collection-docs --plugin-docs $(COPY)
 
 changelog-lint: $(VENV_STAMP)
 	antsibull-changelog lint
 	hack/changelog.sh --check
 
-importer: build
+importer: $(BUILD_FIRST)
 	hack/galaxy-importer.sh $(TARBALL)
 
-e2e: build
+e2e: $(BUILD_FIRST)
 	cd $(ROOT) && python -m pytest tests/e2e -p no:cacheprovider
 
 # Not part of make test: 10 runs of the things role converging 200 Things under injected faults (about 10 minutes).
 soak: build
 	python tests/soak/soak.py --json build/soak.json --markdown build/soak.md
 
-molecule: build
+molecule: $(BUILD_FIRST)
 	cd extensions && ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(ROOT)/hack/with-simulator.sh molecule test --all
 
 # Starts its own simulator; prints the table and writes docs/benchmarks.md (about 15 minutes on 2 cores).
