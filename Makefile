@@ -181,8 +181,10 @@ molecule: $(BUILD_FIRST)
 	cd extensions && ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(ROOT)/hack/with-simulator.sh molecule test --all
 
 # Starts its own simulator; prints the table and writes docs/benchmarks.md (about 15 minutes on 2 cores).
+# BENCH_ARGS passes options, e.g. a quick run: make bench BENCH_ARGS="--n 20 --loop-n 5 --rss-n 50 --runs 1 --no-write"
+BENCH_ARGS ?=
 bench: build
-	hack/bench
+	python hack/benchmarks/run.py $(BENCH_ARGS)
 
 # --- cleaning ----------------------------------------------------------------------------------
 

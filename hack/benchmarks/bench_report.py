@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the acreto.platform collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The targets of hack/bench and the text of docs/benchmarks.md."""
+"""The targets of make bench (hack/benchmarks/run.py) and the text of docs/benchmarks.md."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -90,7 +90,7 @@ def render(report, results):
     lines = [
         "# Benchmarks",
         "",
-        "Written by `make bench` (hack/bench) on %s: the collection installed by `make build`, against its own"
+        "Written by `make bench` (hack/benchmarks/run.py) on %s: the collection installed by `make build`, against its own"
         % time.strftime("%Y-%m-%d", time.gmtime()),
         "simulator on 127.0.0.1 with a commit time of 0 (row 5: %d s). Median of %d runs for every figure except"
         % (3, report["runs"]),

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the acreto.platform collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""(a) of hack/bench: the API's own cost. One requests.Session logs in and POSTs each Thing, one by one.
+"""(a) of make bench: the API's own cost. One requests.Session logs in and POSTs each Thing, one by one.
 
     python raw_creates.py THINGS_JSON   (environment: BENCH_ENDPOINT, BENCH_USERNAME, BENCH_PASSWORD,
                                          BENCH_CUSTOMER_UUID, BENCH_ECOSYSTEM_UUID)

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the acreto.platform collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Writes the start and end time of each task to $BENCH_TIMES_FILE, one JSON object a line (for hack/bench)."""
+"""Writes the start and end time of each task to $BENCH_TIMES_FILE, one JSON object a line (for hack/benchmarks/run.py)."""
 
 from __future__ import absolute_import, division, print_function
 

@@ -10,6 +10,10 @@ and exits 1 when a target is missed. Options (defaults in brackets) let a quick 
 --rss-n [10000]; --runs [3] runs of each other figure, of which the median is reported; --no-write.
 """
 
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import argparse
 import collections
 import json
@@ -27,8 +31,11 @@ import time
 import requests
 from acreto_sim.testing import SimulatorProcess
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PLAYBOOKS = os.path.join(ROOT, "hack", "benchmarks")
+# hack/benchmarks, the directory of this script, is first on sys.path
+from bench_report import missed, render, targets
+
+PLAYBOOKS = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(PLAYBOOKS))
 COLLECTIONS = os.path.join(ROOT, "collections")
 USERNAME = "someone@somedomain.com"
 PASSWORD = "bench-password"
@@ -123,7 +130,7 @@ class Bench:
         if code != 0:
             with open(log_file) as log:
                 tail = log.read()[-3000:]
-            raise SystemExit("hack/bench: %s failed (exit %d):\n%s" % (os.path.basename(path), code, tail))
+            raise SystemExit("bench: %s failed (exit %d):\n%s" % (os.path.basename(path), code, tail))
         tasks = {}
         with open(times_file) as handle:
             for line in handle:
@@ -243,7 +250,7 @@ class Bench:
                 stop.set()
                 watcher.join()
             if "ok" not in seen:
-                raise SystemExit("hack/bench: the watcher never saw the ecosystem turn ok after the commit")
+                raise SystemExit("bench: the watcher never saw the ecosystem turn ok after the commit")
             lags.append(tasks["Commit and wait"]["end"] - seen["ok"])
         self.reset()
         return median(lags)
@@ -268,7 +275,7 @@ def parse_args():
 def main():
     args = parse_args()
     if not os.path.isdir(os.path.join(COLLECTIONS, "ansible_collections", "acreto", "platform")):
-        raise SystemExit("hack/bench: run `make build` first (the collection is not installed in ./collections)")
+        raise SystemExit("bench: run `make build` first (the collection is not installed in ./collections)")
     workdir = tempfile.mkdtemp(prefix="acreto-bench.")
     started = time.time()
     try:
@@ -291,27 +298,24 @@ def main():
                  lambda: bench.loop("uri_loop.yml", things(args.loop_n))),
             ]
             for key, label, measure in rows:
-                print("hack/bench: %s (%.0f s so far)" % (label, time.time() - started), flush=True)
+                print("bench: %s (%.0f s so far)" % (label, time.time() - started), flush=True)
                 report[key] = measure()
-                print("hack/bench:   %s" % json.dumps(report[key], sort_keys=True), flush=True)
+                print("bench:   %s" % json.dumps(report[key], sort_keys=True), flush=True)
             report["total"] = time.time() - started
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    from bench_report import missed, render, targets  # noqa: E402 (hack/benchmarks, on sys.path below)
     results = targets(report)
     text = render(report, results)
     print(text)
     if not args.no_write:
         with open(os.path.join(ROOT, "docs", "benchmarks.md"), "w") as out:
             out.write(text)
-        print("hack/bench: wrote docs/benchmarks.md")
+        print("bench: wrote docs/benchmarks.md")
     failed = missed(results)
     if failed:
-        print("hack/bench: %d target(s) missed: %s" % (len(failed), "; ".join(r["target"] for r in failed)), file=sys.stderr)
+        print("bench: %d target(s) missed: %s" % (len(failed), "; ".join(r["target"] for r in failed)), file=sys.stderr)
         sys.exit(1)
 
-
-sys.path.insert(0, PLAYBOOKS)
 
 if __name__ == "__main__":
     main()
