@@ -8,11 +8,15 @@ ROOT := $(CURDIR)
 # Interpreters; empty means "search with hack/find-python.sh".
 PYTHON ?=
 PYTHON_216 ?=
+PYTHON_OLDEST ?=
 
 VENV := $(ROOT)/.venv
 VENV_216 := $(ROOT)/.venv-2.16
 VENV_STAMP := $(VENV)/.installed
 VENV_216_STAMP := $(VENV_216)/.installed
+# The oldest requests and urllib3 that requirements.txt allows, for the client's unit tests.
+VENV_OLDEST := $(ROOT)/.venv-oldest
+VENV_OLDEST_STAMP := $(VENV_OLDEST)/.installed
 SIMULATOR_PIP_ARGS := -e ./simulator[test]
 
 VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
@@ -33,14 +37,15 @@ PY_VERSION_216 = $(shell $(VENV_216)/bin/python -c 'import sys; print("%d.%d" % 
 
 export PATH := $(VENV)/bin:$(PATH)
 
-.PHONY: help venv venv-2.16 constraints debs get-pip copy build prepare ee demo test bench clean distclean changelog \
-	sanity sanity-2.16 sanity-2.21 units integration simulator-tests lint docs changelog-lint importer molecule e2e soak
+.PHONY: help venv venv-2.16 venv-oldest constraints debs get-pip copy build prepare ee demo test bench clean distclean \
+	changelog sanity sanity-2.16 sanity-2.21 units integration simulator-tests lint docs changelog-lint importer molecule e2e soak
 
 help:
 	@echo "make demo        run playbooks/quickstart.yml twice against the simulator (sets everything up)"
 	@echo "make test        run every check, stage by stage, and print the time of each"
 	@echo "make venv        create .venv (Python 3.13 or 3.12, pinned dev tools and the simulator)"
 	@echo "make venv-2.16   create .venv-2.16 (Python 3.12, ansible-core 2.16, for sanity)"
+	@echo "make venv-oldest create .venv-oldest (Python 3.12, the oldest requests and urllib3, for the client's tests)"
 	@echo "make build       build the collection into build/ and install it into ./collections"
 	@echo "make bench       benchmark against the simulator; prints the table and writes docs/benchmarks.md"
 	@echo "make soak        converge 200 Things 10 times under injected faults (figures: docs/reliability.md)"
@@ -66,12 +71,21 @@ $(VENV_216_STAMP): requirements-2.16.txt constraints-2.16.txt
 	hack/venv.sh $(VENV_216) "$$py" requirements-2.16.txt constraints-2.16.txt
 	touch $@
 
+venv-oldest: $(VENV_OLDEST_STAMP)
+
+$(VENV_OLDEST_STAMP): requirements-oldest.txt constraints-oldest.txt
+	py="$(PYTHON_OLDEST)"; [ -n "$$py" ] || py="$$(hack/find-python.sh 3.12)"; \
+	hack/venv.sh $(VENV_OLDEST) "$$py" requirements-oldest.txt constraints-oldest.txt
+	touch $@
+
 constraints:
 	py="$(PYTHON)"; [ -n "$$py" ] || py="$$(hack/find-python.sh 3.13 3.12)"; \
 	hack/venv.sh --freeze build/constraints-venv "$$py" requirements-dev.txt constraints.txt $(SIMULATOR_PIP_ARGS)
 	py="$(PYTHON_216)"; [ -n "$$py" ] || py="$$(hack/find-python.sh 3.12)"; \
 	hack/venv.sh --freeze build/constraints-venv-2.16 "$$py" requirements-2.16.txt constraints-2.16.txt
-	rm -rf build/constraints-venv build/constraints-venv-2.16
+	py="$(PYTHON_OLDEST)"; [ -n "$$py" ] || py="$$(hack/find-python.sh 3.12)"; \
+	hack/venv.sh --freeze build/constraints-venv-oldest "$$py" requirements-oldest.txt constraints-oldest.txt
+	rm -rf build/constraints-venv build/constraints-venv-2.16 build/constraints-venv-oldest
 
 # Debian packages: shellcheck for the sanity test of that name, curl and jq for the simulator's smoke test.
 debs:
@@ -110,7 +124,8 @@ ee: $(BUILD_FIRST)
 	rm -rf build/ee
 	ansible-builder create -f $(EE_FILE) --context build/ee
 	ansible-builder introspect --sanitize $(COLLECTIONS) | tee build/ee-introspect.txt
-	grep -q "requests>=2.25  # from collection acreto.platform" build/ee-introspect.txt
+	grep -q "requests>=2.25.0  # from collection acreto.platform" build/ee-introspect.txt
+	grep -q "urllib3>=1.26.5  # from collection acreto.platform" build/ee-introspect.txt
 
 # --- make demo ---------------------------------------------------------------------------------
 
@@ -121,7 +136,7 @@ demo: build
 
 test:
 	@hack/stage.sh --reset
-	@hack/stage.sh setup $(MAKE) --no-print-directory debs venv venv-2.16 get-pip prepare
+	@hack/stage.sh setup $(MAKE) --no-print-directory debs venv venv-2.16 venv-oldest get-pip prepare
 	@hack/stage.sh sanity-2.16 $(MAKE) --no-print-directory TEST_PREPARED=1 sanity-2.16
 	@hack/stage.sh sanity-2.21 $(MAKE) --no-print-directory TEST_PREPARED=1 sanity-2.21
 	@hack/stage.sh units $(MAKE) --no-print-directory TEST_PREPARED=1 units
@@ -146,8 +161,10 @@ sanity-2.21: debs get-pip $(COPY_FIRST)
 	cd $(COPY) && $(ROOT)/hack/ansible-test.sh sanity --python $(PY_VERSION)
 
 # pytest, pytest-xdist, pytest-mock, mock and responses come from .venv: no --venv, nothing downloaded.
-units: $(VENV_STAMP) $(COPY_FIRST)
+# Then the client's tests once more, in .venv-oldest: with the lower bounds of requirements.txt.
+units: $(VENV_STAMP) $(VENV_OLDEST_STAMP) $(COPY_FIRST)
 	cd $(COPY) && $(ROOT)/hack/ansible-test.sh units --python $(PY_VERSION)
+	hack/units-oldest.sh $(VENV_OLDEST)/bin/python $(COPY)
 
 integration: $(VENV_STAMP) $(COPY_FIRST)
 	cd $(COPY) && ACRETO_SIM_ARGS="--commit-seconds 1" $(ROOT)/hack/with-simulator.sh \
@@ -192,4 +209,4 @@ clean:
 	rm -rf build collections tests/output
 
 distclean: clean
-	rm -rf $(VENV) $(VENV_216)
+	rm -rf $(VENV) $(VENV_216) $(VENV_OLDEST)
