@@ -13,7 +13,7 @@ class ModuleDocFragment:
     DOCUMENTATION = r"""
 requirements:
   - Python 3.10 or newer, on the host that runs the module (normally the controller).
-  - The Python library C(requests) 2.25.1 or newer, with C(urllib3) 1.26.5 or newer.
+  - The Python library C(requests) 2.25.0 or newer, with C(urllib3) 1.26.5 or newer.
 options:
   endpoint:
     description:
