@@ -40,7 +40,7 @@ import pytest
 import yaml
 
 from conftest import PASSWORD, REPO, writes
-from plays import LAB_UUID, devices, log_of
+from plays import CUSTOMER, DOC_UUID, GROUP_UUID, LAB_UUID, devices, log_of
 
 from acreto_sim.testing import USERNAME
 
@@ -102,8 +102,9 @@ def shell_blocks():
 class Run:
     """How a block runs: what its text says it needs, and what in its output shows that it worked."""
 
-    def __init__(self, check, needs=(), after=(), replace=(), drop=(), stdin=None):
+    def __init__(self, check, needs=(), after=(), replace=(), drop=(), stdin=None, prepare=None):
         self.check = check
+        self.prepare = prepare          # what the simulator holds before the block runs: prepare(sim)
         self.needs = set(needs)
         self.after = list(after)        # keys of blocks that the text says to run first, in the same shell
         self.replace = list(replace)    # (text in the block, replacement, why); "{sim}" is the simulator's URL
@@ -253,6 +254,29 @@ def check_pytest(ctx):
     assert re.search(r"\b\d+ passed\b", summary) and not re.search(r"failed|error", summary), ctx.out[-3000:]
 
 
+def seed_two_things(sim):
+    token = sim.login(password=PASSWORD)
+    for name, category in (("Lobby camera", "Camera"), ("Door sensor", "IoT")):
+        response = sim.api("POST", "/customers/%s/ecosystems/%s/devices" % (CUSTOMER, DOC_UUID), token=token,
+                           json={"name": name, "profileGroup": GROUP_UUID, "category": category, "assetValue": 3})
+        assert response.status_code == 201, response.text
+
+
+def check_inventory(ctx):
+    group = re.search(r"@acreto_documentation_ecosystem:\n[ |]+--@acreto_documentation_ecosystem_profile_group_1:\n"
+                      r"((?:[ |]+--[^@\n]+\n)+)", ctx.out)
+    assert group and sorted(re.findall(r"--(.+)", group.group(1))) == ["Door sensor", "Lobby camera"], ctx.out[-3000:]
+    # host names with spaces: the Things' names
+    lines = re.findall(r"^.+?\s+: ok=\d+\s+changed=\d+\s+unreachable=(\d+)\s+failed=(\d+)", ctx.out, re.M)
+    assert lines and all(line == ("0", "0") for line in lines), ctx.out[-3000:]
+    assert "Documentation Ecosystem: 2 Things (Camera 1, IoT 1)." in ctx.out, ctx.out[-3000:]
+    report = os.path.join(REPO, "acreto-things-report.csv")
+    try:
+        assert len(read_output(report).splitlines()) == 3
+    finally:
+        os.remove(report)
+
+
 DEV_SETUP = ("docs/development.md", "make build")
 NEEDS_GALAXY = "needs Ansible Galaxy (galaxy.ansible.com) on the network, and tests download nothing"
 NEEDS_CONTAINERS = ("needs a container engine (podman or docker), which the test machines lack, and the base "
@@ -278,6 +302,8 @@ RUN = {
     ("README.md", "ansible-playbook -i playbooks/inventory/hosts.yml acreto.platform.reconcile_ecosystems --forks 2"):
         Run(check_reconcile, needs=["venv", "collection", "acreto"]),
     ("README.md", "make build && . .venv/bin/activate"): Run(check_by_hand),
+    ("README.md", "ansible-inventory -i playbooks/inventory/things.acreto.yml --graph"): Run(
+        check_inventory, needs=["venv", "collection", "acreto"], prepare=seed_two_things),
     DEV_SETUP: Run(check_dev_setup),
     ("docs/development.md", "hack/with-simulator.sh ansible-playbook playbooks/quickstart.yml --check --diff"): Run(
         check_dev_with_simulator, after=[DEV_SETUP]),
@@ -293,11 +319,11 @@ RUN = {
 
 NOT_RUN = {
     ("README.md", "ansible-galaxy collection install acreto.platform"): NEEDS_GALAXY,
-    ("README.md", "ansible-builder build -f docs/execution-environment.yml -t registry.example.com/acreto-ee:1.0.0"):
+    ("README.md", "ansible-builder build -f docs/execution-environment.yml -t registry.example.com/acreto-ee:1.1.0"):
         NEEDS_CONTAINERS,
     ("docs/awx.md", "ansible-galaxy collection install awx.awx"):
         NEEDS_GALAXY + ", and an AWX or Automation Platform controller to register the credential type with",
-    ("docs/awx.md", "ansible-builder build -f docs/execution-environment.yml -t registry.example.com/acreto-ee:1.0.0"):
+    ("docs/awx.md", "ansible-builder build -f docs/execution-environment.yml -t registry.example.com/acreto-ee:1.1.0"):
         NEEDS_CONTAINERS + "; `podman push` also needs a registry to push to",
 }
 
@@ -405,6 +431,8 @@ def test_block_works_as_written(key, venv_is_current, sim, tmp_path):
     script_file = tmp_path / "block.sh"
     script_file.write_text("set -euo pipefail\n" + script, encoding="utf-8")
     env = needed_env(clean_env(tmp_path), run.needs, sim)
+    if run.prepare:
+        run.prepare(sim)
     stdin_file = tmp_path / "stdin"
     stdin_file.write_text(run.stdin.replace("{password}", PASSWORD) if run.stdin else "", encoding="utf-8")
     out_file = tmp_path / "output"
