@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 
 import requests
 from acreto_sim.testing import SimulatorProcess
@@ -256,6 +257,51 @@ class Bench:
         return median(lags)
 
 
+def inventory_seed(ecosystems, per_ecosystem):
+    """Seed data for the simulator: one customer with `ecosystems` ecosystems of `per_ecosystem` Things each."""
+    made = []
+    for eco in range(ecosystems):
+        groups = [{"name": "Profile Group %d" % index, "uuid": str(uuid.uuid4())} for index in range(1, 4)]
+        devices = [{"uuid": str(uuid.uuid4()), "name": "thing-%05d" % index, "profileGroup": groups[index % 3]["uuid"],
+                    "type": "device", "category": ("IoT", "Camera", "Printer")[index % 3], "assetValue": index % 6}
+                   for index in range(per_ecosystem)]
+        made.append({"uuid": str(uuid.uuid4()), "name": "Ecosystem %02d" % eco, "groups": groups, "devices": devices})
+    return {"users": [{"uuid": "5fdb6311-d058-0c36-de65-eff41e0ca063", "username": USERNAME, "customers": [CUSTOMER]}],
+            "customers": [{"uuid": CUSTOMER, "name": "Documentation", "ecosystems": made}]}
+
+
+def inventory_load(workdir, ecosystems, per_ecosystem, runs):
+    """Row 6: ansible-inventory with the inventory plugin over ecosystems x per_ecosystem Things, from the API and from
+    its cache; a simulator of its own holds the Things."""
+    seed = os.path.join(workdir, "inventory-seed.json")
+    with open(seed, "w") as out:
+        json.dump(inventory_seed(ecosystems, per_ecosystem), out)
+    source = os.path.join(workdir, "bench.acreto.yml")
+    with open(source, "w") as out:
+        json.dump({"plugin": "acreto.platform.acreto", "keyed_groups": [{"key": "acreto_category", "prefix": "category"}],
+                   "cache": True, "cache_plugin": "ansible.builtin.jsonfile",
+                   "cache_connection": os.path.join(workdir, "inventory-cache")}, out)
+    sim_dir = os.path.join(workdir, "inventory-sim")
+    os.makedirs(sim_dir, exist_ok=True)
+    with SimulatorProcess(["--seed", seed, "--commit-seconds", "0"], password=PASSWORD, workdir=sim_dir) as sim:
+        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ACRETO_ENDPOINT=sim.url + "/v2",
+                   ACRETO_USERNAME=USERNAME, ACRETO_PASSWORD=PASSWORD, ANSIBLE_INVENTORY_UNPARSED_FAILED="true")
+
+        def timed(*args):
+            sim.ctl("DELETE", "/requests").raise_for_status()
+            start = time.perf_counter()
+            subprocess.run(["ansible-inventory", "-i", source, *args], env=env, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            wall = time.perf_counter() - start
+            return wall, collections.Counter(entry["method"] for entry in sim.ctl("GET", "/requests").json())
+
+        loads = [timed("--graph", "--flush-cache") for dummy in range(runs)]
+        cached = [timed("--graph") for dummy in range(runs)]
+        listed = timed("--list", "--flush-cache")
+    return dict(things=ecosystems * per_ecosystem, ecosystems=ecosystems, wall=median([w for w, c in loads]), counts=loads[-1][1],
+                cached_wall=median([w for w, c in cached]), cached_counts=cached[-1][1], list_wall=listed[0])
+
+
 def versions():
     core = subprocess.check_output(["ansible", "--version"], text=True).splitlines()[0]
     return dict(cores=os.cpu_count(), python=platform.python_version(), ansible=core.strip(),
@@ -267,6 +313,7 @@ def parse_args():
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--loop-n", type=int, default=1000)
     parser.add_argument("--rss-n", type=int, default=10000)
+    parser.add_argument("--inventory-n", type=int, default=10000, help="Things of row 6, in 10 ecosystems")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
     return parser.parse_args()
@@ -296,6 +343,8 @@ def main():
                  lambda: bench.loop("things_loop.yml", things(args.loop_n))),
                 ("uri_loop", "row 2d: loop of ansible.builtin.uri, %d Things, once" % args.loop_n,
                  lambda: bench.loop("uri_loop.yml", things(args.loop_n))),
+                ("inventory", "row 6: the inventory plugin, %d Things in 10 ecosystems" % args.inventory_n,
+                 lambda: inventory_load(workdir, 10, args.inventory_n // 10, args.runs)),
             ]
             for key, label, measure in rows:
                 print("bench: %s (%.0f s so far)" % (label, time.time() - started), flush=True)

@@ -22,7 +22,8 @@ description:
     C(_) and the first eight characters of their uuid added.
   - The host name is the Thing's name, or what O(hostname) makes of the host variables. Thing names are unique
     within an ecosystem, not across ecosystems. When several Things would get one host name, none of them is
-    dropped or merged, each gets C(_) and the first eight characters of its uuid added, and a warning names them.
+    dropped or merged, each gets C(_) and the first eight characters of its uuid added (the whole uuid where eight
+    are not enough), and a warning names them.
   - 'Host variables: C(acreto_uuid), C(acreto_name), C(acreto_type), C(acreto_category), C(acreto_asset_value),
     C(acreto_expiry), C(acreto_profile_group) (the name), C(acreto_profile_group_uuid), C(acreto_ecosystem) (the
     name), C(acreto_ecosystem_uuid), C(acreto_ecosystem_status) and C(acreto_customer) (the name).'
@@ -117,6 +118,7 @@ options:
 """
 
 EXAMPLES = r"""
+---
 # things.acreto.yml: every Thing of the account's only customer, grouped by category and by type.
 # The connection comes from ACRETO_ENDPOINT, ACRETO_USERNAME and ACRETO_PASSWORD.
 plugin: acreto.platform.acreto
@@ -126,6 +128,7 @@ keyed_groups:
   - key: acreto_type
     prefix: type
 
+---
 # cameras.acreto.yml: the cameras of one ecosystem, named after it, with the password from Ansible Vault
 # and the list kept for an hour in a JSON file cache.
 plugin: acreto.platform.acreto
@@ -147,6 +150,7 @@ cache_plugin: ansible.builtin.jsonfile
 cache_connection: ~/.cache/acreto-inventory
 cache_timeout: 3600
 
+---
 # acreto.yml of an AWX inventory source ("Sourced from a Project"): no connection options, because a
 # credential of the collection's credential type injects the ACRETO_* variables into the inventory update.
 plugin: acreto.platform.acreto

@@ -61,6 +61,15 @@ class AcretoScope:
         self._ecosystem = None
         self._groups = None
 
+    def within(self, ecosystem):
+        """A scope of the same customer and client for one of its ecosystems, as listed: nothing is looked up again."""
+        other = AcretoScope(self.client, username=self.username, customer=self.wanted_customer, ecosystem=ecosystem["uuid"],
+                            wait_timeout=self.wait_timeout, foreign_pending=self.foreign_pending)
+        other._customer = self.customer()
+        other._ecosystems = self._ecosystems
+        other._ecosystem = ecosystem
+        return other
+
     def call(self, action, method, path, body=None, missing_ok=False):
         """One request; an API error is raised led by `action`, except a 404 when missing_ok (then None)."""
         try:

@@ -119,6 +119,20 @@ def test_a_token_and_the_customer_uuid_only(sim, env, tmp_path):
     assert ("POST", "/v2/auth/login") not in requests_of(sim)
 
 
+def test_a_vaulted_password_and_a_templated_username(sim, env, tmp_path):
+    secret = tmp_path / "vault-secret"
+    secret.write_text("inventory-vault-secret\n")
+    vaulted = subprocess.run(["ansible-vault", "encrypt_string", "--vault-password-file", str(secret), PASSWORD,
+                              "--name", "password"], env=env, capture_output=True, text=True, check=True).stdout
+    source = tmp_path / "vaulted.acreto.yml"
+    source.write_text("plugin: acreto.platform.acreto\nusername: \"{{ 'someone@' ~ 'somedomain.com' }}\"\n" + vaulted)
+    env = dict(env, ACRETO_USERNAME="", ACRETO_PASSWORD="")
+
+    listed = plain(json.loads(inventory(env, str(source), "--list", "--vault-password-file", str(secret)).stdout))
+
+    assert len(listed["_meta"]["hostvars"]) == 4
+
+
 def test_the_connection_from_the_environment_only_and_the_example_file(sim, env):
     graph = inventory(env, EXAMPLE, "--graph").stdout
 
