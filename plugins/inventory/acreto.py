@@ -118,7 +118,6 @@ options:
 """
 
 EXAMPLES = r"""
----
 # things.acreto.yml: every Thing of the account's only customer, grouped by category and by type.
 # The connection comes from ACRETO_ENDPOINT, ACRETO_USERNAME and ACRETO_PASSWORD.
 plugin: acreto.platform.acreto
@@ -128,36 +127,36 @@ keyed_groups:
   - key: acreto_type
     prefix: type
 
----
+# The other examples are commented out so that this text stays one YAML document; each is a file of its own.
+#
 # cameras.acreto.yml: the cameras of one ecosystem, named after it, with the password from Ansible Vault
 # and the list kept for an hour in a JSON file cache.
-plugin: acreto.platform.acreto
-endpoint: https://api-is-rock-solid.acreto.net/v2
-username: someone@somedomain.com
-password: "{{ lookup('ansible.builtin.unvault', 'acreto-password.vault') | trim }}"
-customer: Documentation
-ecosystems:
-  - Lab Ecosystem
-profile_groups:
-  - Cameras
-hostname: "'lab-' ~ acreto_name | lower | regex_replace('[^a-z0-9]+', '-')"
-compose:
-  asset_is_high: acreto_asset_value >= 3
-groups:
-  critical: acreto_asset_value >= 5
-cache: true
-cache_plugin: ansible.builtin.jsonfile
-cache_connection: ~/.cache/acreto-inventory
-cache_timeout: 3600
-
----
+# plugin: acreto.platform.acreto
+# endpoint: https://api-is-rock-solid.acreto.net/v2
+# username: someone@somedomain.com
+# password: "{{ lookup('ansible.builtin.unvault', 'acreto-password.vault') | trim }}"
+# customer: Documentation
+# ecosystems:
+#   - Lab Ecosystem
+# profile_groups:
+#   - Cameras
+# hostname: "'lab-' ~ acreto_name | lower | regex_replace('[^a-z0-9]+', '-')"
+# compose:
+#   asset_is_high: acreto_asset_value >= 3
+# groups:
+#   critical: acreto_asset_value >= 5
+# cache: true
+# cache_plugin: ansible.builtin.jsonfile
+# cache_connection: ~/.cache/acreto-inventory
+# cache_timeout: 3600
+#
 # acreto.yml of an AWX inventory source ("Sourced from a Project"): no connection options, because a
 # credential of the collection's credential type injects the ACRETO_* variables into the inventory update.
-plugin: acreto.platform.acreto
-customer: Documentation
-keyed_groups:
-  - key: acreto_ecosystem_status
-    prefix: status
+# plugin: acreto.platform.acreto
+# customer: Documentation
+# keyed_groups:
+#   - key: acreto_ecosystem_status
+#     prefix: status
 """
 
 import collections
