@@ -48,7 +48,7 @@ help:
 	@echo "make venv-oldest create .venv-oldest (Python 3.12, the oldest requests and urllib3, for the client's tests)"
 	@echo "make build       build the collection into build/ and install it into ./collections"
 	@echo "make bench       benchmark against the simulator; prints the table and writes docs/benchmarks.md"
-	@echo "make soak        converge 200 Things 10 times under injected faults (figures: docs/reliability.md)"
+	@echo "make soak        converge 200 Things under injected faults, once per seed (SOAK_SEEDS=10, SOAK_THINGS=200)"
 	@echo "make constraints resolve requirements*.txt again and rewrite constraints*.txt"
 	@echo "make ee          write the execution environment's build context to build/ee (ansible-builder create)"
 	@echo "make changelog   update changelogs/changelog.yaml and CHANGELOG.rst from the fragments"
@@ -190,9 +190,12 @@ importer: $(BUILD_FIRST)
 e2e: $(BUILD_FIRST)
 	cd $(ROOT) && python -m pytest tests/e2e -p no:cacheprovider
 
-# Not part of make test: 10 runs of the things role converging 200 Things under injected faults (about 10 minutes).
+# Not part of make test: SOAK_SEEDS runs of the things role, each converging SOAK_THINGS Things under injected
+# faults (about a minute a run); e2e runs one small seed of it (tests/e2e/test_soak_smoke.py).
+SOAK_SEEDS ?= 10
+SOAK_THINGS ?= 200
 soak: build
-	python tests/soak/soak.py --json build/soak.json --markdown build/soak.md
+	python tests/soak/soak.py --runs $(SOAK_SEEDS) --things $(SOAK_THINGS) --json build/soak.json --markdown build/soak.md
 
 molecule: $(BUILD_FIRST)
 	cd extensions && ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(ROOT)/hack/with-simulator.sh molecule test --all

@@ -236,7 +236,8 @@ class Commit:
             why = "before the tasks of staged_by wrote to it (their ecosystem_status_before 'pending_changes')"
         else:
             foreign = self.result["ecosystem_status_before"] == PENDING
-            why = "that the tasks of staged_by did not make (none of them changed anything)"
+            why = ("that were staged before this run, by someone else or by a run that stopped before its commit "
+                   "(no task of staged_by changed anything)")
         if not foreign or self.params["foreign_pending"] == "ignore":
             return
         msg = "Ecosystem '%s' already had pending changes %s; a commit applies those changes too." % (self.name, why)

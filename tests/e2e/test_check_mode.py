@@ -155,6 +155,6 @@ def test_role_under_check_on_an_empty_ecosystem(sim, run_playbook, tmp_path):
         assert re.search(r'^\+\s+"name": "%s"' % name, out, re.M), out
         for field, value in fields.items():
             assert re.search(r'^\+\s+"%s": "?%s"?,?$' % (field, re.escape(value)), out, re.M | re.I), (field, out)
-    handler = out.split("RUNNING HANDLER [acreto.platform.things : Commit the ecosystem and wait until it is ok]", 1)[1]
-    assert re.search(r"^changed: \[localhost\]", handler, re.M), out
+    commit = out.split("TASK [acreto.platform.things : Commit the ecosystem and wait until it is ok]", 1)[1].split("TASK [", 1)[0]
+    assert re.search(r"^changed: \[localhost\]", commit, re.M), out
     assert re.search(r"localhost\s+: ok=\d+\s+changed=[1-9]\d*\s+unreachable=0\s+failed=0", out), out[-800:]

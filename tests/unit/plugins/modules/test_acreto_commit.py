@@ -303,9 +303,9 @@ def test_pending_changes_that_no_staged_task_made_fail_when_asked(api, commit):
     result = commit("pending_changes", staged_by=[staged(False)], foreign_pending="fail")
 
     assert result["failed"] is True
-    assert result["msg"] == ("Ecosystem 'Documentation Ecosystem' already had pending changes that the tasks of staged_by "
-                             "did not make (none of them changed anything); a commit applies those changes too. "
-                             "Set foreign_pending=ignore to commit them anyway.")
+    assert result["msg"] == ("Ecosystem 'Documentation Ecosystem' already had pending changes that were staged before this "
+                             "run, by someone else or by a run that stopped before its commit (no task of staged_by changed "
+                             "anything); a commit applies those changes too. Set foreign_pending=ignore to commit them anyway.")
     assert api.writes() == []
 
 
