@@ -166,6 +166,7 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
+from ansible_collections.acreto.platform.plugins.module_utils._api import credential_warnings
 from ansible_collections.acreto.platform.plugins.module_utils._errors import AcretoError, AcretoInputError
 from ansible_collections.acreto.platform.plugins.module_utils._scope import AcretoScope, pick
 from ansible_collections.acreto.platform.plugins.module_utils._thing import Thing
@@ -253,7 +254,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if not 1 <= self.get_option("parallelism") <= PARALLELISM_MAX:
             raise AcretoInputError("parallelism must be between 1 and %d, got %d." % (PARALLELISM_MAX, self.get_option("parallelism")))
         endpoint = options.pop("endpoint")
-        return _client.AcretoClient(endpoint, pool_maxsize=max(10, self.get_option("parallelism")), **options)
+        client = _client.AcretoClient(endpoint, pool_maxsize=max(10, self.get_option("parallelism")), **options)
+        for warning in credential_warnings(endpoint, options["password"]):
+            self.display.warning("acreto inventory: " + warning)
+        return client
 
     def fetch(self):
         """What the hosts are made of, as it can be cached: the customer, and each ecosystem with its groups and Things."""

@@ -26,9 +26,9 @@ import threading
 import time
 import traceback
 import warnings
-from urllib.parse import urlsplit
+from urllib.parse import quote, quote_plus, urljoin, urlsplit
 
-from ansible_collections.acreto.platform.plugins.module_utils._api import DEFAULT_ENDPOINT, TOKEN_LIFETIME
+from ansible_collections.acreto.platform.plugins.module_utils._api import DEFAULT_ENDPOINT, TOKEN_LIFETIME, endpoint_problem
 from ansible_collections.acreto.platform.plugins.module_utils._errors import AcretoAuthError, AcretoError, AcretoInputError
 
 try:
@@ -58,6 +58,8 @@ RETRY_AFTER_MAX = 120
 # A refused or unroutable connection rarely heals within seconds: a few quick tries, not the full backoff.
 CONNECT_RETRIES = 2
 MESSAGE_MAX = 200
+# A list followed page by page through its Link headers is read to this many pages at the most.
+MAX_PAGES = 1000
 # What OpenSSL says when the other side of a TLS handshake answers in plain HTTP.
 PLAIN_HTTP_SIGNS = ("WRONG_VERSION_NUMBER", "HTTP_REQUEST", "RECORD_LAYER_FAILURE", "PACKET LENGTH TOO LONG", "UNKNOWN_PROTOCOL")
 
@@ -118,6 +120,65 @@ def _api_message(data):
     return _one_line(json.dumps(data))
 
 
+class Redaction:
+    """Hides secrets in a text, in every form an API may echo them: as they are, URL-encoded, JSON- or HTML-escaped,
+    and with their white space changed. Immutable: a client swaps in a new one when it learns a secret."""
+
+    MASK = "********"
+
+    def __init__(self, secrets=()):
+        self.secrets = frozenset(secret for secret in secrets if secret)
+        forms = set()
+        for secret in self.secrets:
+            forms |= {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1],
+                      html.escape(secret), html.escape(secret, quote=False)}
+        alternatives = [re.escape(form) for form in sorted(forms, key=len, reverse=True) if form]
+        for secret in self.secrets:
+            parts = secret.split()
+            if len(parts) > 1 or parts != [secret]:
+                alternatives.append(r"\s+".join(re.escape(part) for part in parts))
+        self._pattern = re.compile("|".join(alternatives)) if alternatives else None
+
+    def with_secret(self, secret):
+        return Redaction(self.secrets | {secret})
+
+    def text(self, value):
+        return self._pattern.sub(self.MASK, value) if self._pattern is not None else value
+
+    def value(self, value):
+        """A string, or the keys and values of a parsed JSON value, hidden."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            return {self.value(key): self.value(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.value(item) for item in value]
+        return value
+
+
+def _missing_keys(item, required):
+    """The required keys that item lacks (all of them when it is not an object); a key must hold a non-empty string."""
+    if not isinstance(item, dict):
+        return list(required)
+    return [key for key in required if not (isinstance(item.get(key), str) and item[key].strip())]
+
+
+def _kind_of(value):
+    """What a JSON value is, in words, for a message: 'an object (keys: data, total)', 'null', 'a string'."""
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        keys = ", ".join(sorted(str(key) for key in value)[:6])
+        return "an object (keys: %s)" % keys if keys else "an empty object"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "a string"
+
+
 def _exception_chain(err):
     """The exception and everything it wraps (args, .reason, causes), outermost first."""
     seen = []
@@ -136,9 +197,9 @@ def _os_reason(chain):
     """The operating system's words for a failed connection, from the innermost OSError."""
     for item in reversed(chain):
         if isinstance(item, socket.gaierror):
-            return "name resolution failed: " + _one_line(item.strerror or item)
+            return "name resolution failed: " + str(item.strerror or item)
         if isinstance(item, OSError) and not isinstance(item, socket.timeout):
-            return _one_line(item.strerror or item or type(item).__name__)
+            return str(item.strerror or item or type(item).__name__)
     return None
 
 
@@ -245,6 +306,13 @@ class AcretoClient:
         if not HAS_REQUESTS:
             raise AcretoError("The Python library 'requests' is required to talk to the Acreto API.")
         self.endpoint, self._hostport = self._normalise_endpoint(endpoint)
+        # A token goes into a header, where no control character may stand; a password into a JSON body, where a
+        # tab can. Neither is echoed: they are secrets.
+        for name, secret, allowed in (("password", password, "\t"), ("token", token, "")):
+            if isinstance(secret, str) and any((ord(char) < 32 or ord(char) == 127) and char not in allowed
+                                               for char in secret.strip()):
+                raise AcretoInputError(f"{name} holds a line break or another control character, which cannot be sent; "
+                                       "check how it is read (a vaulted file, a lookup).")
         self.username = username
         self._password = password
         self.token = token.strip() if isinstance(token, str) and token.strip() else None
@@ -256,7 +324,7 @@ class AcretoClient:
         self.request_count = {}
         # 429 answers seen, retried or not; a caller running requests in parallel can slow down on them.
         self.throttled = 0
-        self._secrets = frozenset(secret for secret in (password, self.token) if secret)
+        self._redaction = Redaction((password, self.token))
         self._counters_lock = threading.Lock()
         self._login_lock = threading.Lock()
         # urllib3 reports each retry through a callback in the thread that sends the request
@@ -321,6 +389,68 @@ class AcretoClient:
 
     def request(self, method, path, body=None, params=None):
         """Send one API request; returns the parsed JSON body, or None for an empty body."""
+        return self._exchange(method, path, body, params)[1]
+
+    def get_list(self, path, what, required=("uuid", "name")):
+        """The list that GET path answers, each item an object with the required keys (what names an item).
+
+        A list answer with an RFC 8288 `Link: <...>; rel="next"` header is followed to its last page, at most
+        MAX_PAGES of them, on this endpoint only. Anything but a list of such objects raises AcretoError naming the
+        request, what was expected and what came back; null is never taken as an empty list.
+        """
+        items, url, pages = [], path, 0
+        while True:
+            pages += 1
+            response, data = self._exchange("GET", url, None, None)
+            shown = "/" + url.lstrip("/")
+            self._check_list("GET", shown, response, data, what, required, first_index=len(items))
+            items.extend(data)
+            following = (getattr(response, "links", None) or {}).get("next", {}).get("url")
+            if not following:
+                return items
+            url = self._same_endpoint(shown, following)
+            if pages >= MAX_PAGES:
+                raise AcretoError(f"GET {shown} kept answering with a next page after {MAX_PAGES} pages of {what}s",
+                                  method="GET", path=shown, status=response.status_code)
+
+    def get_object(self, path, what, required=("uuid", "name")):
+        """The object that GET path answers, with the required keys; raises AcretoError otherwise."""
+        response, data = self._exchange("GET", path, None, None)
+        missing = _missing_keys(data, required)
+        if missing:
+            raise self._shape_error("GET", "/" + path.lstrip("/"), response,
+                                    "a %s (an object with %s)" % (what, " and ".join(required)), data, missing=missing)
+        return data
+
+    def _same_endpoint(self, shown, url):
+        """The path, under the endpoint, of a next-page link; a link elsewhere would carry the token away."""
+        absolute = urljoin(self.endpoint + shown, url)
+        if not absolute.startswith(self.endpoint + "/"):
+            raise AcretoError(f"GET {shown} linked its next page to {self._redact(_one_line(url))}, outside the endpoint "
+                              f"{self.endpoint}; not followed", method="GET", path=shown)
+        return absolute[len(self.endpoint):]
+
+    def _check_list(self, method, shown, response, data, what, required, prefix="", first_index=0):
+        """Raise unless data is a list of objects that have the required keys."""
+        if not isinstance(data, list):
+            raise self._shape_error(method, shown, response, "a list of %ss" % what, data, prefix=prefix)
+        for index, item in enumerate(data):
+            missing = _missing_keys(item, required)
+            if missing:
+                raise self._shape_error(method, shown, response, "a %s (an object with %s)" % (what, " and ".join(required)),
+                                        item, where="item %d" % (first_index + index), missing=missing, prefix=prefix)
+
+    def _shape_error(self, method, shown, response, expected, found, where=None, missing=None, prefix=""):
+        if missing and isinstance(found, dict):
+            got = "%s without %s" % (expected.split(" (", 1)[0], " and ".join(missing))
+        else:
+            kind = _kind_of(found) if found is not None or (response.text or "").strip() else "an empty body"
+            got = "%s where %s was expected" % (kind, expected)
+        return AcretoError(f"{prefix}{method} {shown} returned {response.status_code} with {got}" + (f" ({where})" if where else ""),
+                           method=method, path=shown, status=response.status_code)
+
+    def _exchange(self, method, path, body, params):
+        """Send one API request; returns the response and its parsed JSON body (None for an empty body)."""
         method = method.upper()
         shown = "/" + path.lstrip("/")
         token, fresh_login = self._current_token(method, shown)
@@ -342,7 +472,7 @@ class AcretoClient:
                                       api_message=err.api_message, api_error=err.api_error)
         if response.status_code >= 300:
             raise self._http_error(method, shown, response, retries)
-        return self._decode(method, shown, response)
+        return response, self._decode(method, shown, response)
 
     def close(self):
         self._session.close()
@@ -419,10 +549,11 @@ class AcretoClient:
         if not token or not isinstance(token, str):
             raise AcretoAuthError(prefix + f"POST {shown} returned {response.status_code} without an accessToken",
                                   method="POST", path=shown, status=response.status_code)
-        self._secrets = self._secrets | {token}
+        self._redaction = self._redaction.with_secret(token)
         self.token = token
         customers = data.get("customers")
-        self.customers = customers if isinstance(customers, list) else []
+        self._check_list("POST", shown, response, customers, "customer", ("uuid", "name"), prefix)
+        self.customers = customers
         self.expires_in = self._lifetime(data.get("expiry"))
         return data
 
@@ -430,20 +561,13 @@ class AcretoClient:
 
     @staticmethod
     def _normalise_endpoint(endpoint):
-        text = _one_line(endpoint or "", 300)
-        try:
-            parts = urlsplit(text)
-            scheme = parts.scheme.lower()
-            hostname = parts.hostname
-            port = parts.port
-        except ValueError as err:
-            raise AcretoError(f"endpoint '{text}' is not a valid URL ({err})") from err
-        if scheme not in ("http", "https") or "://" not in text:
-            raise AcretoError(f"endpoint '{text}' must start with https:// or http://")
-        if not hostname:
-            raise AcretoError(f"endpoint '{text}' has no host name")
-        port = port or (443 if scheme == "https" else 80)
-        host = f"[{hostname}]" if ":" in hostname else hostname
+        problem = endpoint_problem(endpoint)
+        if problem:
+            raise AcretoInputError(problem)
+        text = " ".join(str(endpoint).split())
+        parts = urlsplit(text)
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
         return text.rstrip("/"), f"{host}:{port}"
 
     @staticmethod
@@ -484,16 +608,11 @@ class AcretoClient:
                 self.throttled += 1
 
     def _redact(self, value):
-        secrets = self._secrets
-        if isinstance(value, str):
-            for secret in secrets:
-                value = value.replace(secret, "********")
-            return value
-        if isinstance(value, dict):
-            return {key: self._redact(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [self._redact(item) for item in value]
-        return value
+        return self._redaction.value(value)
+
+    def _line(self, text, limit=MESSAGE_MAX):
+        """One line of text for a message: secrets hidden first, then shortened."""
+        return _one_line(self._redact(str(text)), limit)
 
     def _send(self, method, path, body, params, token):
         """Send one request (urllib3 may send it again); returns the response and how often it was sent again.
@@ -524,25 +643,25 @@ class AcretoClient:
     def _transport_error(self, method, shown, err, retries):
         """An AcretoError for a request that got no HTTP response."""
         chain = _exception_chain(err)
-        text = " ".join(str(item) for item in chain)
+        text = self._redact(" ".join(str(item) for item in chain))
         host = self._hostport
         sent = True
         if any(isinstance(item, ssl.SSLCertVerificationError) for item in chain) or "CERTIFICATE_VERIFY_FAILED" in text:
             verify_error = next((item for item in chain if isinstance(item, ssl.SSLCertVerificationError)), None)
             why = getattr(verify_error, "verify_message", None) or "the certificate was not trusted"
-            reason = (f"certificate verification failed for {host} ({_one_line(why)}); set ca_path to the CA "
+            reason = (f"certificate verification failed for {host} ({self._line(why)}); set ca_path to the CA "
                       "certificate that signed the server's certificate, or validate_certs to false to skip "
                       "verification (insecure)")
             sent = False
         elif any(isinstance(item, (ssl.SSLError, Urllib3SSLError, requests.exceptions.SSLError)) for item in chain):
             ssl_error = next((item for item in reversed(chain) if isinstance(item, ssl.SSLError)), None)
-            why = getattr(ssl_error, "reason", None) or _one_line(ssl_error or err)
+            why = self._line(getattr(ssl_error, "reason", None) or ssl_error or err)
             reason = f"TLS handshake with {host} failed ({why})"
             if any(text_of in str(why).upper() for text_of in PLAIN_HTTP_SIGNS):
                 reason += "; the server may speak plain HTTP: if so, the endpoint starts with http://"
             sent = False
         elif any(isinstance(item, NewConnectionError) for item in chain):
-            reason = f"cannot connect to {host} ({_os_reason(chain) or 'connection failed'})"
+            reason = f"cannot connect to {host} ({self._line(_os_reason(chain) or 'connection failed')})"
             sent = False
         elif any(isinstance(item, (ConnectTimeoutError, requests.exceptions.ConnectTimeout)) for item in chain):
             reason = f"cannot connect to {host} (connection timed out after {self.timeout} s)"
@@ -550,9 +669,9 @@ class AcretoClient:
         elif any(isinstance(item, (ReadTimeoutError, requests.exceptions.ReadTimeout)) for item in chain):
             reason = f"no answer from {host} within {self.timeout} s (read timeout)"
         elif any(isinstance(item, ProtocolError) for item in chain):
-            reason = f"connection to {host} dropped ({_os_reason(chain) or _one_line(chain[-1])})"
+            reason = f"connection to {host} dropped ({self._line(_os_reason(chain) or chain[-1])})"
         else:
-            reason = f"request to {host} failed ({type(err).__name__}: {_one_line(err)})"
+            reason = f"request to {host} failed ({type(err).__name__}: {self._line(err)})"
         return AcretoError(
             describe_failure(method, shown, None, self._redact(reason), retries),
             method=method, path=shown, status=None, api_message=None, api_error=None,
@@ -562,21 +681,21 @@ class AcretoClient:
     def _http_error(self, method, shown, response, retries):
         status = response.status_code
         api_error = None
-        text = response.text or ""
+        # secrets go first, before the body is parsed, shortened or squeezed: keys and values, in any form
+        text = self._redact(response.text or "")
         try:
-            api_error = response.json() if text.strip() else None
+            api_error = json.loads(text) if text.strip() else None
         except ValueError:
             api_message = first_text_line(text)
         else:
             api_message = _api_message(api_error)
         if 300 <= status < 400:
             location = response.headers.get("Location")
-            api_message = f"unexpected redirect to {location}; check the endpoint" if location else api_message
-        detail = api_message or (response.reason or None)
-        api_message = self._redact(api_message)
+            api_message = f"unexpected redirect to {self._line(location)}; check the endpoint" if location else api_message
+        detail = api_message or (self._redact(response.reason or "") or None)
         return AcretoError(
-            describe_failure(method, shown, status, self._redact(detail), retries),
-            method=method, path=shown, status=status, api_message=api_message, api_error=self._redact(api_error),
+            describe_failure(method, shown, status, detail, retries),
+            method=method, path=shown, status=status, api_message=api_message, api_error=api_error,
             uncertain=status >= 500 and method not in IDEMPOTENT_METHODS, retries=retries,
         )
 
@@ -588,9 +707,9 @@ class AcretoClient:
             return response.json()
         except ValueError:
             content_type = response.headers.get("Content-Type") or "no content type"
-            first = self._redact(first_text_line(text) or "")
+            first = first_text_line(self._redact(text)) or ""
             raise AcretoError(
                 f"{method} {shown} returned a response that is not JSON (status {response.status_code}, "
-                f"{_one_line(content_type)})" + (": " + first if first else ""),
+                f"{self._line(content_type)})" + (": " + first if first else ""),
                 method=method, path=shown, status=response.status_code, api_message=first or None,
             ) from None

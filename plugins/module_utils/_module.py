@@ -13,12 +13,13 @@ __metaclass__ = type
 
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
-from urllib.parse import urlparse
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 # Not _client: it imports requests, which costs time before the options are even checked.
-from ansible_collections.acreto.platform.plugins.module_utils._api import DEFAULT_ENDPOINT, UUID_EXAMPLE, is_uuid
+from ansible_collections.acreto.platform.plugins.module_utils._api import (
+    DEFAULT_ENDPOINT, UUID_EXAMPLE, credential_warnings, endpoint_problem, is_uuid, shown_endpoint,
+)
 from ansible_collections.acreto.platform.plugins.module_utils._errors import AcretoError, AcretoInputError
 from ansible_collections.acreto.platform.plugins.module_utils._scope import AcretoScope
 
@@ -99,9 +100,9 @@ class AcretoModule(AnsibleModule):
 
     def _check_connection_options(self):
         p = self.params
-        url = urlparse(p["endpoint"])
-        if url.scheme not in ("http", "https") or not url.netloc:
-            raise AcretoInputError("endpoint must be an http:// or https:// URL such as %s, got '%s'." % (DEFAULT_ENDPOINT, p["endpoint"]))
+        problem = endpoint_problem(p["endpoint"])
+        if problem:
+            raise AcretoInputError(problem)
         if p["username"] and not p["password"]:
             raise AcretoInputError("username was given without password (set password or ACRETO_PASSWORD).")
         if not p.get("token") and not (p["username"] and p["password"]):
@@ -110,7 +111,9 @@ class AcretoModule(AnsibleModule):
         if p["timeout"] <= 0:
             raise AcretoInputError("timeout must be a number of seconds greater than 0, got %d." % p["timeout"])
         if not p["validate_certs"]:
-            self.warn("validate_certs is false: the TLS certificate of %s is not checked." % p["endpoint"])
+            self.warn("validate_certs is false: the TLS certificate of %s is not checked." % shown_endpoint(p["endpoint"]))
+        for warning in credential_warnings(p["endpoint"], p["password"]):
+            self.warn(warning)
 
     def _check_naming_options(self):
         for option in NAMING_OPTIONS:

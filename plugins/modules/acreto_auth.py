@@ -23,7 +23,8 @@ extends_documentation_fragment:
   - acreto.platform.acreto.info
 notes:
   - The token lives as long as the C(expiry) field of the login response says, or 600 seconds when there is none.
-  - The result holds the token. Put C(no_log=true) on the task so that it stays out of logs.
+  - The result holds a live token. Put C(no_log=true) on the task so that it stays out of logs and job events;
+    without it, the module warns.
 author:
   - Acreto Platform Collection contributors (@acreto)
 """
@@ -86,6 +87,9 @@ from ansible_collections.acreto.platform.plugins.module_utils._module import Acr
 
 
 def log_in(module):
+    if not module.no_log:
+        module.warn("acreto_auth returns a live access token: put no_log: true on its task, or the token shows in the "
+                    "output, in registered results that are printed, and in the job events of AWX and ansible-runner.")
     client = module.client
     client.login()
     expires_in = client.expires_in or TOKEN_LIFETIME

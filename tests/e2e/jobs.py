@@ -8,6 +8,7 @@ import glob
 import json
 import os
 import subprocess
+import tempfile
 
 import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -52,11 +53,13 @@ def credential_type():
     return data["acreto_credential_type_inputs"], data["acreto_credential_type_injectors"]
 
 
-def injected_env(credential):
+def injected_env(credential, files_dir=None):
     """The environment AWX gives a job for a credential of our type with these input values.
 
     AWX renders each injector template in a sandboxed Jinja environment over the credential's inputs; an input
-    left empty renders as an empty string, and a boolean as Python writes it (True, False).
+    left empty renders as an empty string, and a boolean as Python writes it (True, False). A file injector
+    `template.NAME` is rendered into a file of the job (here in files_dir), whose path the env injectors read as
+    `tower.filename.NAME`.
     """
     inputs, injectors = credential_type()
     known = {field["id"] for field in inputs["fields"]}
@@ -65,7 +68,15 @@ def injected_env(credential):
     missing = [field for field in inputs.get("required", []) if field not in credential]
     assert not missing, "required inputs left out: %s" % missing
     env = ImmutableSandboxedEnvironment()
-    return {name: env.from_string(template).render(**credential) for name, template in injectors["env"].items()}
+    filenames = {}
+    for key, template in (injectors.get("file") or {}).items():
+        name = key.split(".", 1)[1]
+        directory = files_dir or tempfile.mkdtemp(prefix="awx-credential-")
+        filenames[name] = os.path.join(str(directory), "credential-" + name)
+        with open(filenames[name], "w", encoding="utf-8") as handle:
+            handle.write(env.from_string(template).render(**credential))
+    context = dict(credential, tower={"filename": filenames})
+    return {name: env.from_string(template).render(**context) for name, template in injectors["env"].items()}
 
 
 def clean_env(ansible_env):

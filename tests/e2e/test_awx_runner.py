@@ -13,8 +13,9 @@ from conftest import PASSWORD, writes
 from jobs import (CREDENTIAL_TYPE_FILE, DOC, GROUP_UUID, REPO, ROLE_PLAYBOOK, ROLE_THINGS, _Loader, clean_env,
                   credential_type, injected_env, run_job)
 from plays import devices, ecosystem_status, log_of
+from test_tls import self_signed
 
-from acreto_sim.testing import USERNAME
+from acreto_sim.testing import USERNAME, SimulatorProcess
 
 QUICKSTART_VARS = {"acreto_thing_name": "Runner camera", "acreto_thing_category": "Camera", "acreto_thing_asset_value": 4}
 
@@ -68,11 +69,14 @@ def assert_predicted_create(diffs, name, category, asset_value, group=GROUP_UUID
 
 def test_the_documented_credential_type_is_the_one_the_playbook_registers():
     inputs, injectors = credential_type()
-    assert [f["id"] for f in inputs["fields"]] == ["endpoint", "username", "password", "token", "validate_certs"]
+    assert [f["id"] for f in inputs["fields"]] == ["endpoint", "username", "password", "token", "validate_certs", "ca_cert",
+                                                   "timeout"]
     assert [f["id"] for f in inputs["fields"] if f.get("secret")] == ["password", "token"]
     assert {f["id"]: f["type"] for f in inputs["fields"]}["validate_certs"] == "boolean"
-    assert injectors == {"env": {"ACRETO_%s" % f.upper(): "{{ %s }}" % f
-                                 for f in ("endpoint", "username", "password", "token", "validate_certs")}}
+    plain = {"ACRETO_%s" % f.upper(): "{{ %s }}" % f for f in ("endpoint", "username", "password", "token", "validate_certs")}
+    assert injectors == {"file": {"template.ca_cert": "{{ ca_cert }}"},
+                         "env": dict(plain, ACRETO_CA_PATH="{% if ca_cert %}{{ tower.filename.ca_cert }}{% endif %}",
+                                     ACRETO_TIMEOUT="{{ timeout | default('30', true) }}")}
     with open(os.path.join(REPO, "playbooks", "awx_credential_type.yml"), encoding="utf-8") as handle:
         play = yaml.load(handle, Loader=_Loader)[0]  # noqa: S506 - a SafeLoader subclass
     assert play["vars_files"] == [os.path.relpath(CREDENTIAL_TYPE_FILE, os.path.join(REPO, "playbooks"))]
@@ -88,7 +92,7 @@ def test_the_documented_credential_type_is_the_one_the_playbook_registers():
 def test_injection_renders_like_awx(sim):
     env = injected_env(credential(sim))
     assert env == {"ACRETO_ENDPOINT": sim.url + "/v2", "ACRETO_USERNAME": USERNAME, "ACRETO_PASSWORD": PASSWORD,
-                   "ACRETO_TOKEN": "", "ACRETO_VALIDATE_CERTS": "True"}
+                   "ACRETO_TOKEN": "", "ACRETO_VALIDATE_CERTS": "True", "ACRETO_CA_PATH": "", "ACRETO_TIMEOUT": "30"}
 
 
 def test_quickstart_job_dry_run_real_run_and_dry_run_of_an_update(sim, ansible_env, tmp_path):
@@ -190,3 +194,23 @@ def test_the_awx_credential_type_playbook_passes_the_type_untemplated(ansible_en
     assert (received["name"], received["kind"], received["state"]) == ("Acreto Platform", "cloud", "present")
     assert received["inputs"] == inputs
     assert received["injectors"] == injectors  # "{{ endpoint }}" reaches AWX as it is, for AWX to render
+
+
+def test_a_job_reaches_an_api_behind_a_private_ca_with_the_credentials_ca_cert(ansible_env, tmp_path):
+    cert, key_file = self_signed(tmp_path)
+    with SimulatorProcess(["--commit-seconds", "0", "--tls-cert", str(cert), "--tls-key", str(key_file)], password=PASSWORD,
+                          workdir=str(tmp_path)) as https_sim:
+        env = clean_env(ansible_env)
+        ecosystems = [{"name": "List the ecosystems", "register": "listed", "acreto.platform.acreto_ecosystem_info": {}},
+                      {"name": "Show them", "ansible.builtin.debug": {"var": "listed.ecosystems | map(attribute='name')"}}]
+        project = {"list.yml": [{"name": "List", "hosts": "all", "gather_facts": False, "tasks": ecosystems}]}
+        without = run_job(tmp_path, env, "list.yml", injected_env(credential(https_sim), tmp_path), project=project,
+                          name="without-ca")
+        with_ca = run_job(tmp_path, env, "list.yml", injected_env(credential(https_sim, ca_cert=cert.read_text(), timeout="20"),
+                                                                  tmp_path), project=project, name="with-ca")
+
+    assert without.status == "failed"
+    assert "certificate verification failed" in without.stdout
+    assert with_ca.status == "successful", with_ca.explain()
+    (listed,) = with_ca.task_results("List the ecosystems")
+    assert sorted(eco["name"] for eco in listed["ecosystems"]) == ["Documentation Ecosystem", "Lab Ecosystem"]

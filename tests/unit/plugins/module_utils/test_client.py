@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+from urllib.parse import quote
 import socket
 import ssl
 import threading
@@ -158,13 +159,14 @@ def test_endpoint_trailing_slash_is_stripped(api, endpoint):
 def test_endpoint_without_http_scheme_is_rejected(endpoint):
     with pytest.raises(AcretoError) as info:
         make_client(endpoint)
-    assert str(info.value) == f"endpoint '{(endpoint or '').strip()}' must start with https:// or http://"
+    assert str(info.value) == ("endpoint must be an http:// or https:// URL such as https://api-is-rock-solid.acreto.net/v2, "
+                               f"got '{(endpoint or '').strip()}'.")
 
 
 def test_endpoint_without_host_is_rejected():
     with pytest.raises(AcretoError) as info:
         make_client("https:///v2")
-    assert str(info.value) == "endpoint 'https:///v2' has no host name"
+    assert str(info.value) == "endpoint 'https:///v2' has no host name."
 
 
 def test_default_endpoint():
@@ -989,3 +991,107 @@ def test_a_ca_bundle_from_the_environment_that_does_not_exist_names_the_variable
     with pytest.raises(AcretoError) as info:
         make_client()
     assert str(info.value).startswith(f"the environment variable REQUESTS_CA_BUNDLE '{missing}' does not exist")
+
+
+# --- endpoints that would expose a secret -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("endpoint, message", [
+    ("https://someone:pw-Zq8%23unit@api.example.test/v2",
+     "endpoint 'https://***@api.example.test/v2' holds a user name or password; give them as username and password "
+     "instead, which the modules send to the login, not to every request."),
+    ("https://someone:pw-Zq8#unit@api.example.test:99999/v2",
+     "endpoint 'https://***@api.example.test:99999/v2' is not a valid URL (its host or port cannot be read)."),
+    ("https://api.example.test:port/v2", "endpoint 'https://api.example.test:port/v2' is not a valid URL (its host or port cannot be read)."),
+])
+def test_an_endpoint_with_credentials_or_a_bad_port_fails_without_echoing_them(api, endpoint, message):
+    with pytest.raises(AcretoError) as info:
+        make_client(endpoint)
+    assert str(info.value) == message
+    assert "Zq8" not in str(info.value)
+    assert len(api.calls) == 0
+
+
+@pytest.mark.parametrize("name, secret", [
+    ("password", "line\nbreak-secret"), ("password", "bell\x07secret"),
+    ("token", "line\nbreak-secret"), ("token", "tab\tsecret-value"), ("token", "bell\x07secret"),
+])
+def test_a_secret_with_a_control_character_is_refused_without_echoing_it(api, name, secret):
+    with pytest.raises(AcretoError) as info:
+        make_client(**{"username": USERNAME, name: secret})
+    assert str(info.value) == (f"{name} holds a line break or another control character, which cannot be sent; check how "
+                               "it is read (a vaulted file, a lookup).")
+    assert "secret" not in str(info.value)
+    assert len(api.calls) == 0
+
+
+# --- secrets echoed back in every shape -----------------------------------------------------------------
+
+SPACED_PASSWORD = "pw with  runs\tof\t\tspace"
+LONG_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyIjoic29tZW9uZSJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbi1pcy1sb25n"
+
+
+def pieces(secret, size):
+    """Every piece of `size` characters of a secret, the white space squeezed as a message would."""
+    squeezed = " ".join(secret.split())
+    return {text[i:i + size] for text in (secret, squeezed) for i in range(0, max(1, len(text) - size + 1))}
+
+
+def leaked(text, secret, size):
+    return sorted(piece for piece in pieces(secret, size) if piece in text)
+
+
+def error_text(err):
+    return " ".join(map(str, (err, err.api_message, err.api_error, err.args)))
+
+
+@pytest.mark.parametrize("shape, body, kwargs", [
+    ("a long message that ends in the token", None, {"json": {"message": "x" * 230 + " token=" + LONG_TOKEN}}),
+    ("the token as a JSON key", None, {"json": {"message": "bad", "seen": {LONG_TOKEN: True}}}),
+    ("the token in a text body", "denied for " + LONG_TOKEN, {}),
+    ("the token in an HTML page", "<html><title>Denied " + LONG_TOKEN + "</title></html>", {}),
+    ("the token URL-encoded in a redirect", None, {"status": 302, "headers": {"Location": "https://x.test/?t=" + LONG_TOKEN}}),
+])
+def test_the_token_never_shows_in_any_shape(api, shape, body, kwargs):
+    status = kwargs.pop("status", 400)
+    if body is not None:
+        kwargs["body"] = body
+    api.get(url(ECOSYSTEMS), status=status, **kwargs)
+    with pytest.raises(AcretoError) as info:
+        make_client(token=LONG_TOKEN).get(ECOSYSTEMS)
+    assert leaked(error_text(info.value), LONG_TOKEN, 12) == [], shape
+
+
+@pytest.mark.parametrize("shape, make_body", [
+    ("at about character 190 of the message", lambda pw: {"message": "y" * 188 + pw}),
+    ("with its white space squeezed", lambda pw: {"message": "no user with password " + " ".join(pw.split())}),
+    ("JSON-escaped in a text body", lambda pw: "login refused: " + json.dumps({"password": pw})),
+    ("as a JSON key", lambda pw: {"message": "bad", pw: "was the password"}),
+    ("HTML-escaped", lambda pw: "<p>password &quot;" + pw.replace("&", "&amp;") + "&quot; is wrong</p>"),
+])
+def test_the_password_never_shows_in_any_shape(api, shape, make_body):
+    body = make_body(SPACED_PASSWORD)
+    api.post(url("auth/login"), status=401, **({"json": body} if isinstance(body, dict) else {"body": body}))
+    with pytest.raises(AcretoError) as info:
+        make_client(token=None, username=USERNAME, password=SPACED_PASSWORD).login()
+    assert leaked(error_text(info.value), SPACED_PASSWORD, 10) == [], shape
+    assert str(info.value).startswith(f"Login as '{USERNAME}' failed: POST /auth/login returned 401")
+
+
+def test_a_password_url_encoded_in_a_redirect_does_not_show(api):
+    password = "p@ss w/rd&more-secret"
+    api.post(url("auth/login"), status=302, headers={"Location": "https://sso.test/login?password=" + quote(password, safe="")})
+    with pytest.raises(AcretoError) as info:
+        make_client(token=None, username=USERNAME, password=password).login()
+    assert leaked(error_text(info.value), password, 10) == []
+    assert leaked(error_text(info.value), quote(password, safe=""), 10) == []
+    assert "unexpected redirect to https://sso.test/login?password=********" in str(info.value)
+
+
+def test_a_token_learnt_at_login_is_hidden_like_the_password(api):
+    api.post(url("auth/login"), json=login_reply(token=LONG_TOKEN))
+    api.get(url(ECOSYSTEMS), json={"message": "your token " + quote(LONG_TOKEN) + " is odd"}, status=400)
+    client = make_client(token=None, username=USERNAME, password=PASSWORD)
+    with pytest.raises(AcretoError) as info:
+        client.get(ECOSYSTEMS)
+    assert leaked(error_text(info.value), LONG_TOKEN, 12) == []

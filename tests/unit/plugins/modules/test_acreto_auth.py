@@ -12,7 +12,7 @@ import pytest
 
 from ansible_collections.acreto.platform.plugins.modules import acreto_auth
 from ansible_collections.acreto.platform.tests.unit.plugins.modules.fake_acreto import (
-    CUSTOMER, ENDPOINT, OTHER_CUSTOMER, TOKEN, USERNAME,
+    CUSTOMER, ENDPOINT, OTHER_CUSTOMER, TOKEN, USERNAME, warnings,
 )
 
 
@@ -78,3 +78,21 @@ def test_without_credentials_the_message_does_not_offer_a_token(api, run):
 
     assert result["msg"] == "No credentials: set username and password (or ACRETO_USERNAME and ACRETO_PASSWORD)."
     assert api.sent() == []
+
+
+def test_without_no_log_the_module_warns_that_its_result_holds_a_token(api, run):
+    api.login()
+
+    result = run(acreto_auth.main)
+
+    assert warnings(result) == ["acreto_auth returns a live access token: put no_log: true on its task, or the token shows "
+                                "in the output, in registered results that are printed, and in the job events of AWX and "
+                                "ansible-runner."]
+
+
+def test_with_no_log_there_is_no_warning(api, run):
+    api.login()
+
+    result = run(acreto_auth.main, _ansible_no_log=True)
+
+    assert warnings(result) == []
