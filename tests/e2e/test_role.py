@@ -43,7 +43,7 @@ def test_one_thing_as_present_and_as_absent_fails_before_any_write_naming_both_e
     ])
 
     assert proc.returncode != 0
-    assert role_failure(text) == ("Thing name 'Role sensor' appears 2 times in config (acreto_things[0], acreto_things[1]); "
+    assert role_failure(text) == ("Thing name 'Role sensor' appears 2 times in acreto_things (acreto_things[0], acreto_things[1]); "
                                   "each thing must be listed once.")
     assert writes(log_of(sim)) == []
 
