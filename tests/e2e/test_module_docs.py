@@ -42,3 +42,11 @@ def test_the_lower_bounds_in_the_docs_are_those_of_requirements_txt():
     assert "C(requests) %s or newer" % bounds["requests"] in requirements, (bounds, requirements)
     if "urllib3" in bounds:
         assert "C(urllib3) %s or newer" % bounds["urllib3"] in requirements, (bounds, requirements)
+
+
+def test_the_execution_environment_pins_this_release_of_the_collection():
+    with open(os.path.join(REPO, "galaxy.yml"), encoding="utf-8") as handle:
+        version = yaml.safe_load(handle)["version"]
+    with open(os.path.join(REPO, "docs", "execution-environment.yml"), encoding="utf-8") as handle:
+        collections = yaml.safe_load(handle)["dependencies"]["galaxy"]["collections"]
+    assert {"name": "acreto.platform", "version": "==" + version} in collections
