@@ -87,9 +87,10 @@ constraints:
 	hack/venv.sh --freeze build/constraints-venv-oldest "$$py" requirements-oldest.txt constraints-oldest.txt
 	rm -rf build/constraints-venv build/constraints-venv-2.16 build/constraints-venv-oldest
 
-# Debian packages: shellcheck for the sanity test of that name, curl and jq for the simulator's smoke test.
+# Debian packages: shellcheck for the sanity test of that name, curl and jq for the simulator's smoke test,
+# a Java runtime (17 or newer) for ansible-rulebook in the e2e tests of the rulebooks.
 debs:
-	hack/ensure-debs.sh shellcheck curl jq
+	hack/ensure-debs.sh shellcheck curl jq java=openjdk-17-jre-headless
 
 # ansible-test downloads a pip bootstrap script from a host outside PyPI; give it a local stand-in.
 get-pip: $(VENV_STAMP) $(VENV_216_STAMP)
