@@ -38,7 +38,7 @@ PY_VERSION_216 = $(shell $(VENV_216)/bin/python -c 'import sys; print("%d.%d" % 
 export PATH := $(VENV)/bin:$(PATH)
 
 .PHONY: help venv venv-2.16 venv-oldest constraints debs get-pip copy build prepare ee demo test bench clean distclean \
-	changelog sanity sanity-2.16 sanity-2.21 units integration simulator-tests lint docs changelog-lint importer molecule e2e soak
+	changelog sanity sanity-2.16 sanity-2.21 units integration simulator-tests lint docs changelog-lint importer molecule e2e soak eda
 
 help:
 	@echo "make demo        run playbooks/quickstart.yml twice against the simulator (sets everything up)"
@@ -53,7 +53,7 @@ help:
 	@echo "make ee          write the execution environment's build context to build/ee (ansible-builder create)"
 	@echo "make changelog   update changelogs/changelog.yaml and CHANGELOG.rst from the fragments"
 	@echo "make clean       remove build/, collections/ and tests/output/ (distclean: the venvs too)"
-	@echo "stages of make test: sanity-2.16 sanity-2.21 units integration simulator-tests lint docs changelog-lint importer ee e2e molecule"
+	@echo "stages of make test: sanity-2.16 sanity-2.21 units integration simulator-tests lint docs changelog-lint importer ee eda e2e molecule"
 
 # --- virtual environments (re-made when their requirements change) ---------------------------
 
@@ -148,6 +148,7 @@ test:
 	@hack/stage.sh changelog $(MAKE) --no-print-directory TEST_PREPARED=1 changelog-lint
 	@hack/stage.sh importer $(MAKE) --no-print-directory TEST_PREPARED=1 importer
 	@hack/stage.sh ee $(MAKE) --no-print-directory TEST_PREPARED=1 ee
+	@hack/stage.sh eda $(MAKE) --no-print-directory TEST_PREPARED=1 eda
 	@hack/stage.sh e2e $(MAKE) --no-print-directory TEST_PREPARED=1 e2e
 	@hack/stage.sh molecule $(MAKE) --no-print-directory TEST_PREPARED=1 molecule
 	@hack/stage.sh --summary
@@ -190,6 +191,11 @@ importer: $(BUILD_FIRST)
 
 e2e: $(BUILD_FIRST)
 	cd $(ROOT) && python -m pytest tests/e2e -p no:cacheprovider
+
+# The event source of extensions/eda under pytest-asyncio, against the simulator (not ansible-test units: it runs each
+# test in a fork of its own, so a simulator started for the session would be started again, and left, per test).
+eda: $(BUILD_FIRST)
+	cd $(ROOT) && python -m pytest tests/eda -p no:cacheprovider
 
 # Not part of make test: SOAK_SEEDS runs of the things role, each converging SOAK_THINGS Things under injected
 # faults (about a minute a run); e2e runs one small seed of it (tests/e2e/test_soak_smoke.py).

@@ -141,3 +141,50 @@ notes:
   - Before a write the module checks the ecosystem status. It goes ahead on V(ok) and V(pending_changes),
     waits up to O(ecosystem_wait_timeout) while V(commit_in_progress), and fails on V(ecosystem_error) or any other status.
 """
+
+    # The connection options of the plugins that are not modules, the inventory plugin and the event source of
+    # extensions/eda: each reads its ACRETO_* environment variable through `env`, which module options cannot have.
+    PLUGIN_CONNECTION = r"""
+options:
+  endpoint:
+    description: Base URL of the Acreto API, including the version path.
+    type: str
+    default: https://api-is-rock-solid.acreto.net/v2
+    env:
+      - name: ACRETO_ENDPOINT
+  username:
+    description:
+      - The user to log in as. Give O(username) and O(password), or O(token).
+    type: str
+    env:
+      - name: ACRETO_USERNAME
+  password:
+    description: The password of O(username).
+    type: str
+    env:
+      - name: ACRETO_PASSWORD
+  token:
+    description:
+      - An access token, for example from M(acreto.platform.acreto_auth). Tokens live 600 seconds and, without
+        O(username) and O(password), cannot be renewed. With a token alone, give O(customer) as a uuid.
+    type: str
+    env:
+      - name: ACRETO_TOKEN
+  validate_certs:
+    description: Whether to check the TLS certificate of O(endpoint).
+    type: bool
+    default: true
+    env:
+      - name: ACRETO_VALIDATE_CERTS
+  ca_path:
+    description: A file with the CA certificates to trust for O(endpoint), in PEM format.
+    type: path
+    env:
+      - name: ACRETO_CA_PATH
+  timeout:
+    description: Seconds to wait for each HTTP response.
+    type: int
+    default: 30
+    env:
+      - name: ACRETO_TIMEOUT
+"""

@@ -33,6 +33,7 @@ description:
 extends_documentation_fragment:
   - constructed
   - inventory_cache
+  - acreto.platform.acreto.plugin_connection
 requirements:
   - The Python library C(requests) 2.25.0 or newer, with C(urllib3) 1.26.5 or newer, on the controller.
 options:
@@ -41,47 +42,6 @@ options:
     type: str
     required: true
     choices: [acreto.platform.acreto]
-  endpoint:
-    description: Base URL of the Acreto API, including the version path.
-    type: str
-    default: https://api-is-rock-solid.acreto.net/v2
-    env:
-      - name: ACRETO_ENDPOINT
-  username:
-    description:
-      - The user to log in as. Give O(username) and O(password), or O(token).
-    type: str
-    env:
-      - name: ACRETO_USERNAME
-  password:
-    description: The password of O(username).
-    type: str
-    env:
-      - name: ACRETO_PASSWORD
-  token:
-    description:
-      - An access token, for example from M(acreto.platform.acreto_auth). Tokens live 600 seconds and, without
-        O(username) and O(password), cannot be renewed. With a token alone, give O(customer) as a uuid.
-    type: str
-    env:
-      - name: ACRETO_TOKEN
-  validate_certs:
-    description: Whether to check the TLS certificate of O(endpoint).
-    type: bool
-    default: true
-    env:
-      - name: ACRETO_VALIDATE_CERTS
-  ca_path:
-    description: A file with the CA certificates to trust for O(endpoint), in PEM format.
-    type: path
-    env:
-      - name: ACRETO_CA_PATH
-  timeout:
-    description: Seconds to wait for each HTTP response.
-    type: int
-    default: 30
-    env:
-      - name: ACRETO_TIMEOUT
   customer:
     description:
       - The customer (organization) whose ecosystems are listed, by name or by uuid.
