@@ -189,7 +189,7 @@ changelog-lint: $(VENV_STAMP)
 importer: $(BUILD_FIRST)
 	hack/galaxy-importer.sh $(TARBALL)
 
-e2e: $(BUILD_FIRST)
+e2e: debs $(BUILD_FIRST)
 	cd $(ROOT) && python -m pytest tests/e2e -p no:cacheprovider
 
 # The event source of extensions/eda under pytest-asyncio, against the simulator (not ansible-test units: it runs each

@@ -24,6 +24,8 @@ PLAYBOOKS = {
     "reconcile_ecosystems.yml": "test_inventory_scaling.py::test_check_mode_predicts_each_ecosystem_and_writes_nothing",
     "awx_credential_type.yml": "test_awx_runner.py::test_the_awx_credential_type_playbook_passes_the_type_untemplated",
     "things_report.yml": "test_inventory_plugin.py::test_the_report_playbook_on_the_example_inventory_and_under_check",
+    "eda_report.yml": "test_eda_rulebooks.py::test_eda_playbooks_under_check_write_nothing",
+    "eda_things_drift.yml": "test_eda_rulebooks.py::test_eda_playbooks_under_check_write_nothing",
 }
 
 
