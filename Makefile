@@ -120,10 +120,13 @@ changelog: $(VENV_STAMP)
 
 # The build context of an execution environment (building the image needs a container engine).
 EE_FILE ?= docs/execution-environment.yml
+# The same for the decision environment of EDA controller rulebook activations.
+DE_FILE ?= docs/decision-environment.yml
 # It also checks that ansible-builder finds the collection's Python requirements in the installed collection.
 ee: $(BUILD_FIRST)
-	rm -rf build/ee
+	rm -rf build/ee build/de
 	ansible-builder create -f $(EE_FILE) --context build/ee
+	ansible-builder create -f $(DE_FILE) --context build/de
 	ansible-builder introspect --sanitize $(COLLECTIONS) | tee build/ee-introspect.txt
 	grep -q "requests>=2.25.0  # from collection acreto.platform" build/ee-introspect.txt
 	grep -q "urllib3>=1.26.5  # from collection acreto.platform" build/ee-introspect.txt

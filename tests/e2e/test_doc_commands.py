@@ -325,6 +325,13 @@ NOT_RUN = {
         NEEDS_GALAXY + ", and an AWX or Automation Platform controller to register the credential type with",
     ("docs/awx.md", "ansible-builder build -f docs/execution-environment.yml -t registry.example.com/acreto-ee:1.1.0"):
         NEEDS_CONTAINERS + "; `podman push` also needs a registry to push to",
+    ("docs/eda.md", "python3 -m pip install ansible-rulebook ansible-runner requests"):
+        NEEDS_GALAXY + "; `make venv` installs the pinned ansible-rulebook and ansible-runner",
+    ("docs/eda.md", "printf 'all:\\n hosts:\\n localhost:\\n ansible_connection: local\\n' > inventory.yml"):
+        "ansible-rulebook runs until it is stopped; tests/e2e/test_eda_rulebooks.py runs this command (the installed "
+        "rulebook, --inventory, --vars, the ACRETO_* environment) against the simulator and stops it",
+    ("docs/eda.md", "ansible-builder build -f docs/decision-environment.yml -t registry.example.com/acreto-de:1.1.0"):
+        NEEDS_CONTAINERS,
 }
 
 Context = collections.namedtuple("Context", "out script env home sim")
