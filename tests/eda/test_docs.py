@@ -16,7 +16,7 @@ import sys
 import pytest
 import yaml
 
-from conftest import COLLECTIONS
+from conftest import COLLECTIONS, REPO
 
 COLLECTION = os.path.join(COLLECTIONS, "ansible_collections", "acreto", "platform")
 SOURCES = os.path.join(COLLECTION, "extensions", "eda", "plugins", "event_source")
@@ -85,3 +85,13 @@ def assert_valid_rulebook(rulebook):
     Validate.rulebook(rulebook)
     rule_sets = parse_rule_sets(rulebook)
     assert rule_sets and all(rule_set.rules for rule_set in rule_sets)
+
+
+def test_the_decision_environment_has_ansible_rulebook_java_and_this_release():
+    with open(os.path.join(REPO, "galaxy.yml"), encoding="utf-8") as handle:
+        version = yaml.safe_load(handle)["version"]
+    with open(os.path.join(REPO, "docs", "decision-environment.yml"), encoding="utf-8") as handle:
+        dependencies = yaml.safe_load(handle)["dependencies"]
+    assert {"name": "acreto.platform", "version": "==" + version} in dependencies["galaxy"]["collections"]
+    assert any(package.startswith("ansible-rulebook") for package in dependencies["python"])
+    assert any(package.startswith("java-17-openjdk") for package in dependencies["system"])
