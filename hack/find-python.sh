@@ -21,7 +21,8 @@ for version in "$@"; do
     done
     for candidate in "${candidates[@]}"; do
         path="$(command -v "$candidate" 2>/dev/null)" || continue
-        if "$path" -c "import sys, venv; sys.exit(sys.version_info[:2] != tuple(map(int, '$version'.split('.'))))" >/dev/null 2>&1; then
+        # Not a virtual environment's interpreter: `make venv` deletes and re-creates .venv with what this prints.
+        if "$path" -c "import sys, venv; sys.exit(sys.version_info[:2] != tuple(map(int, '$version'.split('.'))) or sys.prefix != sys.base_prefix)" >/dev/null 2>&1; then
             # The real binary, not a wrapper that may stop working later.
             "$path" -c 'import sys; print(sys.executable)'
             exit 0

@@ -126,7 +126,7 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.acreto.platform.plugins.module_utils._api import credential_warnings
+from ansible_collections.acreto.platform.plugins.module_utils._api import connection_problem, connection_warnings
 from ansible_collections.acreto.platform.plugins.module_utils._errors import AcretoError, AcretoInputError
 from ansible_collections.acreto.platform.plugins.module_utils._scope import AcretoScope, pick
 from ansible_collections.acreto.platform.plugins.module_utils._thing import Thing
@@ -204,18 +204,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if not _client.HAS_REQUESTS:
             raise AcretoError("The acreto.platform.acreto inventory needs the Python library 'requests' on the controller.")
         options = {name: self.option(name) for name in CONNECTION_OPTIONS}
-        if options["username"] and not options["password"]:
-            raise AcretoInputError("username was given without password (set password or ACRETO_PASSWORD).")
-        if not options["token"] and not (options["username"] and options["password"]):
-            raise AcretoInputError("No credentials: set username and password (or ACRETO_USERNAME and ACRETO_PASSWORD), "
-                                   "or token (ACRETO_TOKEN).")
-        if options["timeout"] <= 0:
-            raise AcretoInputError("timeout must be a number of seconds greater than 0, got %d." % options["timeout"])
+        problem = connection_problem(options)
+        if problem:
+            raise AcretoInputError(problem)
         if not 1 <= self.get_option("parallelism") <= PARALLELISM_MAX:
             raise AcretoInputError("parallelism must be between 1 and %d, got %d." % (PARALLELISM_MAX, self.get_option("parallelism")))
         endpoint = options.pop("endpoint")
         client = _client.AcretoClient(endpoint, pool_maxsize=max(10, self.get_option("parallelism")), **options)
-        for warning in credential_warnings(endpoint, options["password"]):
+        for warning in connection_warnings(dict(options, endpoint=endpoint)):
             self.display.warning("acreto inventory: " + warning)
         return client
 

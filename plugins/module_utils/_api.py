@@ -76,3 +76,27 @@ def credential_warnings(endpoint, password=None):
         found.append("password is shorter than %d characters: Ansible hides every occurrence of it in the output, "
                      "which also blanks out unrelated text that contains it." % SHORT_PASSWORD)
     return found
+
+
+def connection_problem(options):
+    """What is wrong with the connection options that every plugin takes (endpoint, username, password, token,
+    timeout), in one line, or None. Without a `token` key (acreto_auth), a token is not offered."""
+    problem = endpoint_problem(options.get("endpoint"))
+    if problem:
+        return problem
+    if options.get("username") and not options.get("password"):
+        return "username was given without password (set password or ACRETO_PASSWORD)."
+    if not options.get("token") and not (options.get("username") and options.get("password")):
+        return ("No credentials: set username and password (or ACRETO_USERNAME and ACRETO_PASSWORD)%s."
+                % (", or token (ACRETO_TOKEN)" if "token" in options else ""))
+    if options.get("timeout") is not None and options["timeout"] <= 0:
+        return "timeout must be a number of seconds greater than 0, got %s." % options["timeout"]
+    return None
+
+
+def connection_warnings(options):
+    """Warnings about connection options that work but weaken the connection's security."""
+    found = []
+    if options.get("validate_certs") is False:
+        found.append("validate_certs is false: the TLS certificate of %s is not checked." % shown_endpoint(options.get("endpoint")))
+    return found + credential_warnings(options.get("endpoint"), options.get("password"))

@@ -18,7 +18,7 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 
 # Not _client: it imports requests, which costs time before the options are even checked.
 from ansible_collections.acreto.platform.plugins.module_utils._api import (
-    DEFAULT_ENDPOINT, UUID_EXAMPLE, credential_warnings, endpoint_problem, is_uuid, shown_endpoint,
+    DEFAULT_ENDPOINT, UUID_EXAMPLE, connection_problem, connection_warnings, is_uuid,
 )
 from ansible_collections.acreto.platform.plugins.module_utils._errors import AcretoError, AcretoInputError
 from ansible_collections.acreto.platform.plugins.module_utils._scope import AcretoScope
@@ -99,20 +99,10 @@ class AcretoModule(AnsibleModule):
     # --- input checks: no request is made before they pass ---
 
     def _check_connection_options(self):
-        p = self.params
-        problem = endpoint_problem(p["endpoint"])
+        problem = connection_problem(self.params)
         if problem:
             raise AcretoInputError(problem)
-        if p["username"] and not p["password"]:
-            raise AcretoInputError("username was given without password (set password or ACRETO_PASSWORD).")
-        if not p.get("token") and not (p["username"] and p["password"]):
-            token_hint = ", or token (ACRETO_TOKEN)" if "token" in p else ""
-            raise AcretoInputError("No credentials: set username and password (or ACRETO_USERNAME and ACRETO_PASSWORD)%s." % token_hint)
-        if p["timeout"] <= 0:
-            raise AcretoInputError("timeout must be a number of seconds greater than 0, got %d." % p["timeout"])
-        if not p["validate_certs"]:
-            self.warn("validate_certs is false: the TLS certificate of %s is not checked." % shown_endpoint(p["endpoint"]))
-        for warning in credential_warnings(p["endpoint"], p["password"]):
+        for warning in connection_warnings(self.params):
             self.warn(warning)
 
     def _check_naming_options(self):

@@ -24,16 +24,12 @@ from datetime import datetime, timezone
 import yaml
 
 try:
-    from ansible_collections.acreto.platform.plugins.module_utils._api import (
-        PENDING, credential_warnings, endpoint_problem, shown_endpoint,
-    )
+    from ansible_collections.acreto.platform.plugins.module_utils._api import PENDING, connection_problem, connection_warnings
 except ImportError:
     # ansible-rulebook runs this file by its path, outside Ansible's collection loader: put the folder that holds
     # ansible_collections (seven folders up from here) on sys.path, so that the collection's module_utils import.
     sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), *[os.pardir] * 7)))
-    from ansible_collections.acreto.platform.plugins.module_utils._api import (
-        PENDING, credential_warnings, endpoint_problem, shown_endpoint,
-    )
+    from ansible_collections.acreto.platform.plugins.module_utils._api import PENDING, connection_problem, connection_warnings
 from ansible_collections.acreto.platform.plugins.doc_fragments.acreto import ModuleDocFragment
 from ansible_collections.acreto.platform.plugins.module_utils._client import AcretoClient
 from ansible_collections.acreto.platform.plugins.module_utils._errors import (
@@ -219,17 +215,11 @@ def parse_options(args, environ=None):
 
 
 def _check(options):
-    problem = endpoint_problem(options["endpoint"])
+    problem = connection_problem(options)
     if problem:
         raise AcretoInputError(problem)
-    if options["username"] and not options["password"]:
-        raise AcretoInputError("username was given without password (set password or ACRETO_PASSWORD).")
-    if not options["token"] and not options["username"]:
-        raise AcretoInputError("No credentials: set username and password (or ACRETO_USERNAME and ACRETO_PASSWORD), "
-                               "or token (ACRETO_TOKEN).")
-    for name in ("interval", "timeout"):
-        if options[name] <= 0:
-            raise AcretoInputError("%s must be a number of seconds greater than 0, got %s." % (name, options[name]))
+    if options["interval"] <= 0:
+        raise AcretoInputError("interval must be a number of seconds greater than 0, got %s." % options["interval"])
     if options["stale_pending_after"] < 0:
         raise AcretoInputError("stale_pending_after must be 0 (never) or a number of seconds, got %s."
                                % options["stale_pending_after"])
@@ -371,10 +361,7 @@ async def main(queue, args):
     """The entry point of ansible-rulebook: put events on `queue` until cancelled."""
     try:
         options = parse_options(args)
-        if not options["validate_certs"]:
-            log.warning("%s: validate_certs is false: the TLS certificate of %s is not checked.", NAME,
-                        shown_endpoint(options["endpoint"]))
-        for warning in credential_warnings(options["endpoint"], options["password"]):
+        for warning in connection_warnings(options):
             log.warning("%s: %s", NAME, warning)
         watch = EcosystemWatch(options)
     except AcretoError as err:
