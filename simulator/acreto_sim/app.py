@@ -202,7 +202,7 @@ def create_api(state: State) -> FastAPI:
 
 
 class SimMiddleware:
-    """Outermost ASGI layer: logs /v2 requests and applies injected faults (never to /_sim)."""
+    """Outermost ASGI layer: the latency of /v2 requests, their log, and injected faults (never for /_sim)."""
 
     def __init__(self, app, state: State):
         self.app = app
@@ -213,6 +213,11 @@ class SimMiddleware:
             return await self.app(scope, receive, send)
         method, path = scope["method"], scope["path"]
         logged = path == "/v2" or path.startswith("/v2/")
+        if logged:
+            latency = self.state.latency_seconds()
+            if latency:
+                # the round trip of a network: this request waits, the others go on
+                await asyncio.sleep(latency)
         fault = None if path.startswith("/_sim") else self.state.take_fault(method, path)
         if fault is None:
             if not logged:

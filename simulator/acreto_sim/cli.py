@@ -37,6 +37,15 @@ def _non_negative_float(text: str) -> float:
     return value
 
 
+def _milliseconds(text: str) -> float:
+    from acreto_sim.models import DELAY_MAX_MS
+
+    value = _non_negative_float(text)
+    if value > DELAY_MAX_MS:
+        raise argparse.ArgumentTypeError("%r must be at most %d" % (text, DELAY_MAX_MS))
+    return value
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -72,6 +81,12 @@ def build_parser() -> Parser:
                         help="how long a commit stays in commit_in_progress; 0 finishes at once (default: 3)")
     parser.add_argument("--token-ttl", type=_positive_int, default=600, metavar="SECONDS",
                         help="lifetime of access tokens (default: %(default)s)")
+    parser.add_argument("--latency-ms", type=_milliseconds, default=0.0, metavar="MS",
+                        help="delay every API request (/v2) by this many milliseconds, as a network round trip "
+                        "would; concurrent requests overlap (default: 0)")
+    parser.add_argument("--latency-jitter-ms", type=_milliseconds, default=0.0, metavar="MS",
+                        help="vary each request's delay by up to this many milliseconds either way, uniformly; "
+                        "never below 0 (default: 0)")
     parser.add_argument("--login-expiry-field", action="store_true",
                         help="add the token lifetime as 'expiry' to the login response")
     parser.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this PEM certificate (chain)")
@@ -165,7 +180,8 @@ def load_state(args, password: str):
 
     seed_data = load_seed(args.seed)
     config = Config(commit_seconds=args.commit_seconds, token_ttl=args.token_ttl,
-                    login_expiry_field=args.login_expiry_field)
+                    login_expiry_field=args.login_expiry_field, latency_ms=args.latency_ms,
+                    latency_jitter_ms=args.latency_jitter_ms)
     try:
         return State(seed_data, password, config, state_file=args.state, request_log_max=args.request_log_max)
     except SeedError as err:

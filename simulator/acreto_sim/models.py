@@ -13,6 +13,8 @@ PENDING = "pending_changes"
 IN_PROGRESS = "commit_in_progress"
 ERROR = "ecosystem_error"
 WRITABLE = (OK, PENDING)
+# the longest delay that a fault or the latency may add to a request: 10 minutes
+DELAY_MAX_MS = 600000
 
 _RFC3339 = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
@@ -231,7 +233,7 @@ class FaultIn(Control):
     path: str = Field(min_length=1)
     status: Optional[int] = Field(default=None, ge=200, le=599)
     retry_after: Optional[int] = Field(default=None, ge=0)
-    delay_ms: int = Field(default=0, ge=0, le=600000)
+    delay_ms: int = Field(default=0, ge=0, le=DELAY_MAX_MS)
     drop: bool = False
     count: Optional[int] = Field(default=None, ge=1)
     probability: Number = Field(default=1.0, ge=0.0, le=1.0)
@@ -257,6 +259,8 @@ class ConfigIn(Control):
     commit_seconds: Optional[Number] = Field(default=None, ge=0)
     token_ttl: Optional[int] = Field(default=None, ge=1)
     login_expiry_field: Optional[bool] = None
+    latency_ms: Optional[Number] = Field(default=None, ge=0, le=DELAY_MAX_MS)
+    latency_jitter_ms: Optional[Number] = Field(default=None, ge=0, le=DELAY_MAX_MS)
 
 
 def describe_errors(err: ValidationError) -> str:

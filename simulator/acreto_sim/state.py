@@ -40,12 +40,17 @@ class Config:
     commit_seconds: float = 3.0
     token_ttl: int = 600
     login_expiry_field: bool = False
+    # the round trip of a network: every /v2 request waits latency_ms, give or take up to latency_jitter_ms
+    latency_ms: float = 0.0
+    latency_jitter_ms: float = 0.0
 
     def as_dict(self) -> dict:
         return {
             "commit_seconds": self.commit_seconds,
             "token_ttl": self.token_ttl,
             "login_expiry_field": self.login_expiry_field,
+            "latency_ms": self.latency_ms,
+            "latency_jitter_ms": self.latency_jitter_ms,
         }
 
 
@@ -258,6 +263,15 @@ class State:
     def clear_faults(self) -> None:
         with self.lock:
             self.faults.clear()
+
+    def latency_seconds(self) -> float:
+        """How long the next /v2 request waits: latency_ms, plus or minus a uniform share of latency_jitter_ms."""
+        config = self.config
+        if not config.latency_ms and not config.latency_jitter_ms:
+            return 0.0
+        with self.lock:
+            jitter = self._random.uniform(-config.latency_jitter_ms, config.latency_jitter_ms)
+        return max(0.0, config.latency_ms + jitter) / 1000.0
 
     def take_fault(self, method: str, path: str) -> Optional[Fault]:
         """The first fault that matches this request and fires, counted as used."""

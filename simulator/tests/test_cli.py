@@ -63,6 +63,10 @@ def assert_one_line_error(result, *words, code=None):
     (["--port", "70000"], ["--port", "between 0 and 65535"]),
     (["--commit-seconds", "-1"], ["--commit-seconds", "0 or more"]),
     (["--token-ttl", "0"], ["--token-ttl", "1 or more"]),
+    (["--latency-ms", "-5"], ["--latency-ms", "0 or more"]),
+    (["--latency-ms", "fast"], ["--latency-ms", "not a number"]),
+    (["--latency-ms", "inf"], ["--latency-ms", "at most 600000"]),
+    (["--latency-jitter-ms", "nan"], ["--latency-jitter-ms", "0 or more"]),
     (["--log-level", "loud"], ["--log-level", "invalid choice"]),
 ])
 def test_bad_flags(main, args, words):
@@ -143,8 +147,9 @@ def test_other_bad_input(main, tmp_path):
 def test_help_and_version(main):
     result = main("--help")
     assert result.returncode == 0
-    for flag in ("--host", "--port", "--commit-seconds", "--token-ttl", "--login-expiry-field", "--tls-cert",
-                 "--tls-key", "--state", "--seed", "--password", "--url-file", "--log-level"):
+    for flag in ("--host", "--port", "--commit-seconds", "--token-ttl", "--latency-ms", "--latency-jitter-ms",
+                 "--login-expiry-field", "--tls-cert", "--tls-key", "--state", "--seed", "--password", "--url-file",
+                 "--log-level"):
         assert flag in result.stdout
     result = main("--version")
     assert result.returncode == 0 and re.match(r"^acreto-sim \d+\.\d+\.\d+$", result.stdout.strip())
@@ -164,7 +169,8 @@ def test_generated_password_ready_line_url_file_and_clean_stop(tmp_path):
         assert sim.api("GET", ECOSYSTEM_PATH).status_code == 200
         # the default timings
         assert sim.ctl("GET", "/config").json() == {"commit_seconds": 3.0, "token_ttl": 600,
-                                                    "login_expiry_field": False}
+                                                    "login_expiry_field": False, "latency_ms": 0.0,
+                                                    "latency_jitter_ms": 0.0}
         assert sim.proc.stdout.read(0) == ""
     finally:
         assert sim.stop() == 0

@@ -6,14 +6,16 @@ from conftest import DEVICES_PATH, ECOSYSTEM, ECOSYSTEM_PATH, GROUP, assert_erro
 def test_reset_restores_seed_data_status_config_faults_and_log(sim):
     sim.api("POST", DEVICES_PATH, json={"name": "t", "profileGroup": GROUP})
     sim.ctl("POST", "/ecosystems/%s/status" % ECOSYSTEM, json={"status": "ecosystem_error"})
-    sim.ctl("PATCH", "/config", json={"commit_seconds": 7, "token_ttl": 5, "login_expiry_field": True})
+    sim.ctl("PATCH", "/config", json={"commit_seconds": 7, "token_ttl": 5, "login_expiry_field": True, "latency_ms": 30,
+                                      "latency_jitter_ms": 5})
     sim.ctl("POST", "/faults", json={"path": "/nowhere", "status": 500})
     assert sim.ctl("GET", "/requests").json()
     response = sim.ctl("POST", "/reset")
     assert response.status_code == 200
     assert sim.ctl("GET", "/requests").json() == []
     assert sim.ctl("GET", "/faults").json() == []
-    assert sim.ctl("GET", "/config").json() == {"commit_seconds": 1.0, "token_ttl": 600, "login_expiry_field": False}
+    assert sim.ctl("GET", "/config").json() == {"commit_seconds": 1.0, "token_ttl": 600, "login_expiry_field": False,
+                                                "latency_ms": 0.0, "latency_jitter_ms": 0.0}
     assert sim.api("GET", DEVICES_PATH).json() == []
     assert sim.api("GET", ECOSYSTEM_PATH).json()["status"] == "ok"
 
@@ -61,7 +63,8 @@ def test_config_patch_validates(sim):
     assert_error(sim.ctl("PATCH", "/config", json={"token_ttl": "5"}), 400, "token_ttl")
     assert_error(sim.ctl("PATCH", "/config", json={"speed": 5}), 400, "speed")
     response = sim.ctl("PATCH", "/config", json={"commit_seconds": 2})
-    assert response.json() == {"commit_seconds": 2.0, "token_ttl": 600, "login_expiry_field": False}
+    assert response.json() == {"commit_seconds": 2.0, "token_ttl": 600, "login_expiry_field": False,
+                               "latency_ms": 0.0, "latency_jitter_ms": 0.0}
     assert sim.ctl("GET", "/config").json()["commit_seconds"] == 2.0
 
 
