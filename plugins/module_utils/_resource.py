@@ -18,6 +18,8 @@ from ansible_collections.acreto.platform.plugins.module_utils._errors import (
 )
 
 DOING = {"create": "Creating %s", "update": "Updating %s", "delete": "Deleting %s"}
+# The statuses of a write that the API refused as invalid: nothing of it was applied.
+REFUSED = (400, 422)
 
 
 class AcretoResource:
@@ -38,6 +40,11 @@ class AcretoResource:
     def __init__(self, scope, params):
         self.scope = scope
         self.params = params
+        # Whether a reference to another object that is given by uuid (a Thing's profile group) is looked up before
+        # the write. The bulk engine looks up every one, so that a wrong one fails before its first write. ensure()
+        # leaves it to the API, except in check mode: the API refuses the one write as a whole, and check_references()
+        # then says which option was wrong.
+        self.look_up_references = True
 
     # --- hooks ---
 
@@ -51,6 +58,9 @@ class AcretoResource:
     def comparable(self, field, value):
         """The value of an API field as compared (so that equal values written differently are equal)."""
         return value
+
+    def check_references(self):
+        """Look up the objects that the options refer to; raise the error of one that does not exist."""
 
     # --- reading ---
 
@@ -180,6 +190,7 @@ class AcretoResource:
     def ensure(self, state, check_mode=False):
         """Make the object present (merging the options over it) or absent; returns the module's result."""
         self.validate()
+        self.look_up_references = check_mode
         current = self.find()
         if state == "present" and current is None and self.params.get("uuid"):
             raise self.missing_uuid_error()
@@ -222,7 +233,8 @@ class AcretoResource:
         - 409 because a commit started since the status guard: wait for it like the guard does (once);
         - a create whose answer was lost (uncertain): look for the object first, so none is created twice,
           and send it again only when it is not there, at most as often as the client retries a request.
-        A DELETE answered 404 was a retry whose first try went through.
+        A DELETE answered 404 was a retry whose first try went through. A write refused as invalid whose references
+        were not looked up before is explained by looking them up now.
         """
         client = self.scope.client
         waited = False
@@ -243,4 +255,6 @@ class AcretoResource:
                         return found
                     time.sleep(client.retry_delay(attempt))
                 else:
+                    if err.status in REFUSED and not self.look_up_references:
+                        self.check_references()
                     raise err.during(action)

@@ -116,10 +116,18 @@ class AcretoScope:
         return self._ecosystems
 
     def ecosystem(self):
-        """The ecosystem asked for, as listed or as last read (with its status)."""
+        """The ecosystem asked for, as listed or as last read (with its status).
+
+        One given by uuid is read alone, which gives its status as the list does; only when there is none with that
+        uuid are the ecosystems listed, to look for one of that name and to name those that exist.
+        """
         if self._ecosystem is None:
-            self._ecosystem = pick("ecosystem", self.wanted_ecosystem, self.ecosystems(),
-                                   "for customer '%s'" % self.customer()["name"])
+            wanted = self.wanted_ecosystem
+            if is_uuid(wanted) and self._ecosystems is None:
+                self._ecosystem = self.call("Reading ecosystem '%s'" % wanted, "GET",
+                                            self.customer_path("ecosystems/%s" % wanted.lower()), missing_ok=True)
+            if self._ecosystem is None:
+                self._ecosystem = pick("ecosystem", wanted, self.ecosystems(), "for customer '%s'" % self.customer()["name"])
         return self._ecosystem
 
     @property
@@ -141,7 +149,10 @@ class AcretoScope:
                                      "GET", self.ecosystem_path("groups")) or []
         return self._groups
 
-    def profile_group_uuid(self, wanted):
+    def profile_group_uuid(self, wanted, listed=True):
+        """The uuid of the profile group named or given by uuid; listed=False takes a uuid as it is, unlisted."""
+        if not listed and is_uuid(wanted):
+            return wanted.lower()
         return pick("profile group", wanted, self.groups(), "in ecosystem '%s'" % self.ecosystem_name)["uuid"]
 
     # --- the status ---

@@ -68,10 +68,14 @@ class Thing(AcretoResource):
 
     def api_value(self, option, value):
         if option == "profile_group":
-            return self.scope.profile_group_uuid(value)
+            return self.scope.profile_group_uuid(value, listed=self.look_up_references)
         if option == "expiry" and value.get("time") is not None:
             return dict(value, time=api_time(value["time"]))
         return value
+
+    def check_references(self):
+        if self.params.get("profile_group") is not None:
+            self.scope.profile_group_uuid(self.params["profile_group"])
 
     def comparable(self, field, value):
         if field == "expiry" and value:

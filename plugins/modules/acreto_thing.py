@@ -31,6 +31,10 @@ options:
     description:
       - The profile group of the Thing, by name or by uuid.
       - Required to create a Thing.
+      - A name is looked up in the profile groups of the ecosystem. A uuid is not, so that a task costs one request
+        less; the API refuses a write whose profile group is not one of the ecosystem, nothing is written, and the task
+        fails with the same message as for an unknown name. In check mode, where nothing is written, a uuid is looked
+        up too.
     type: str
   type:
     description:

@@ -1,5 +1,8 @@
 """Bad input: every case fails with one line that names the option and the problem, no traceback, and no write.
 
+One case sends a write that the API refuses: acreto_thing leaves a profile group given by uuid to the API, which
+refuses the create as a whole (400), and the module then names the profile group as a wrong name would be named.
+
 All cases run as tasks of one play (with ignore_errors), so the whole table costs one ansible-playbook run;
 the simulator's request log then proves that none of them wrote anything.
 """
@@ -17,7 +20,7 @@ import pytest
 
 from acreto_sim.testing import USERNAME
 from conftest import PASSWORD, writes
-from plays import CUSTOMER, DEVICES, DOC, GROUP_UUID, LAB, log_of, output, run_play
+from plays import CUSTOMER, DEVICES, DOC, DOC_UUID, GROUP_UUID, LAB, LAB_UUID, log_of, output, run_play
 
 OTHER_CUSTOMER = "2d7f9b14-6c3a-4e81-9f02-b5e8a7c4d613"
 UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000"
@@ -297,5 +300,7 @@ def test_bad_input_fails_in_one_line_naming_the_problem_and_writes_nothing(sim, 
     text = output(proc)
     assert "Traceback" not in text
     assert PASSWORD not in text and token not in text
-    assert writes(log_of(sim)) == []
+    # nothing was written: the one write request is the create of "group-of-another-ecosystem", refused by the API
+    assert [(entry["method"], entry["path"], entry["status"]) for entry in writes(log_of(sim))] == [
+        ("POST", DEVICES.replace(DOC_UUID, LAB_UUID), 400)]
     assert USERNAME in results["case_wrong_password"]["msg"]

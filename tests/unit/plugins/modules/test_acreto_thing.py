@@ -12,10 +12,11 @@ import requests
 from ansible_collections.acreto.platform.plugins.modules import acreto_thing
 
 from ansible_collections.acreto.platform.tests.unit.plugins.modules.fake_acreto import (
-    CAMERAS, CUSTOMER, DEVICES, DOC_ECO, GROUP, ZERO_EXPIRY, ecosystem, options, thing,
+    CAMERAS, CUSTOMER, DEVICES, DOC_ECO, ECO_PATH, GROUP, ZERO_EXPIRY, ecosystem, options, thing,
 )
 
 ECO = "Documentation Ecosystem"
+UNKNOWN = "00000000-0000-4000-8000-000000000000"
 TWIN_A = "aaaaaaaa-0000-4000-8000-000000000001"
 TWIN_B = "aaaaaaaa-0000-4000-8000-000000000002"
 CAM = thing()
@@ -394,15 +395,77 @@ def test_no_write_needs_no_writable_ecosystem(api, run):
 # --- lookups --------------------------------------------------------------------------
 
 
-def test_ecosystem_and_group_by_uuid_and_pending_status_is_reported(api, run):
-    api.standard(status="pending_changes")
+def test_ecosystem_and_group_by_uuid_cost_no_list_and_pending_status_is_reported(api, run):
+    api.login()
+    api.ecosystem_reads("pending_changes")
+    api.devices()
     api.add("POST", DEVICES, CAM, status=201)
 
-    result = run(acreto_thing.main, customer=CUSTOMER["uuid"], ecosystem=DOC_ECO, name="cam-01",
+    result = run(acreto_thing.main, customer=CUSTOMER["uuid"], ecosystem=DOC_ECO.upper(), name="cam-01",
                  profile_group=GROUP["uuid"].upper())
 
+    assert result["changed"] is True
     assert result["ecosystem_status_before"] == "pending_changes"
+    # the ecosystem is read alone, and the API checks the profile group on the write
+    assert [s[:2] for s in api.sent()] == [("POST", "/auth/login"), ("GET", ECO_PATH), ("GET", DEVICES), ("POST", DEVICES)]
     assert api.writes()[0][2]["profileGroup"] == GROUP["uuid"]
+
+
+def test_a_write_refused_for_a_group_uuid_of_no_group_fails_naming_the_group(api, run):
+    api.login()
+    api.ecosystem_reads("ok")
+    api.devices()
+    api.add("POST", DEVICES, {"code": 400, "message": "profileGroup: no such profile group in this ecosystem"}, status=400)
+    api.groups()
+
+    result = run(acreto_thing.main, customer=CUSTOMER["uuid"], ecosystem=DOC_ECO, name="cam-01", profile_group=UNKNOWN)
+
+    assert result["failed"] is True
+    assert result["msg"] == ("Profile group '%s' not found in ecosystem 'Documentation Ecosystem' (found: 'Profile Group 1', "
+                             "'Cameras')." % UNKNOWN)
+    # the one write was refused as a whole; the groups were listed only to say so
+    assert [s[:2] for s in api.sent()][-2:] == [("POST", DEVICES), ("GET", ECO_PATH + "/groups")]
+    assert len(api.writes()) == 1
+
+
+def test_a_write_refused_for_another_reason_keeps_the_api_message(api, run):
+    api.login()
+    api.ecosystem_reads("ok")
+    api.devices(CAM)
+    api.add("PUT", CAM_PATH, {"code": 400, "message": "category: too long"}, status=400)
+    api.groups()
+
+    result = run(acreto_thing.main, customer=CUSTOMER["uuid"], ecosystem=DOC_ECO, name="cam-01",
+                 profile_group=CAMERAS["uuid"], category="x" * 300)
+
+    assert result["msg"] == "Updating thing 'cam-01' failed: PUT %s returned 400: category: too long" % CAM_PATH
+    assert result["status"] == 400
+
+
+def test_check_mode_looks_a_group_uuid_up_as_no_write_would_check_it(api, run):
+    api.login()
+    api.ecosystem_reads("ok")
+    api.devices()
+    api.groups()
+
+    result = run(acreto_thing.main, _ansible_check_mode=True, customer=CUSTOMER["uuid"], ecosystem=DOC_ECO, name="cam-01",
+                 profile_group=UNKNOWN)
+
+    assert result["msg"] == ("Profile group '%s' not found in ecosystem 'Documentation Ecosystem' (found: 'Profile Group 1', "
+                             "'Cameras')." % UNKNOWN)
+    assert api.writes() == []
+
+
+def test_an_ecosystem_uuid_of_no_ecosystem_lists_them_to_name_those_that_exist(api, run):
+    api.login()
+    api.add("GET", "/customers/%s/ecosystems/%s" % (CUSTOMER["uuid"], UNKNOWN), {"code": 404, "message": "not found"}, status=404)
+    api.ecosystems()
+
+    result = run(acreto_thing.main, ecosystem=UNKNOWN, name="cam-01")
+
+    assert result["msg"] == ("Ecosystem '%s' not found for customer 'Documentation' (found: 'Documentation Ecosystem', "
+                             "'Lab Ecosystem')." % UNKNOWN)
+    assert api.writes() == []
 
 
 @pytest.mark.parametrize("args, msg", [
