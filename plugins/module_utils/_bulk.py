@@ -22,31 +22,51 @@ from ansible_collections.acreto.platform.plugins.module_utils._errors import Acr
 
 BULK_STATES = ["merged", "replaced", "overridden", "deleted", "gathered"]
 PARALLELISM_MAX = 32
+# Writes in flight by default; chosen from the measurements of docs/benchmarks.md (make bench).
+PARALLELISM_DEFAULT = 4
 SHOWN_FAILURES = 10
 
 
 class Throttle:
-    """At most `limit` writes at a time; the limit halves, down to 1, each time the API answered 429."""
+    """At most `limit` writes at a time, between 1 and `ceiling` (the parallelism asked for).
 
-    def __init__(self, limit):
-        self.limit = limit
+    Additive increase, multiplicative decrease, as TCP does with its window: a write during which the API answered
+    429 halves the limit, and every `limit` writes in a row without a 429 raise it by one, back up to the ceiling.
+    Writes in flight together see the same 429s; they share an epoch (how often the limit was halved when they
+    started), and only the first of them to end halves it. Without 429s the limit stays at the ceiling.
+    """
+
+    def __init__(self, ceiling):
+        self.ceiling = ceiling
+        self.limit = ceiling
+        self.epoch = 0
         self._active = 0
+        self._clean = 0
         self._cond = threading.Condition()
 
-    def __enter__(self):
+    def acquire(self):
+        """Wait for a free slot; returns the epoch that the write starts in."""
         with self._cond:
             while self._active >= self.limit:
                 self._cond.wait()
             self._active += 1
+            return self.epoch
 
-    def __exit__(self, *exc_info):
+    def release(self, epoch, throttled):
+        """The write that started in `epoch` is done; `throttled`: the API answered 429 while it ran."""
         with self._cond:
             self._active -= 1
+            if throttled:
+                self._clean = 0
+                if epoch == self.epoch:
+                    self.limit = max(1, self.limit // 2)
+                    self.epoch += 1
+            elif self.limit < self.ceiling:
+                self._clean += 1
+                if self._clean >= self.limit:
+                    self.limit += 1
+                    self._clean = 0
             self._cond.notify_all()
-
-    def slow_down(self):
-        with self._cond:
-            self.limit = max(1, self.limit // 2)
 
 
 class Entry:
@@ -210,20 +230,20 @@ class BulkEngine:
 
     def apply(self, steps):
         throttle = Throttle(self.parallelism)
-        with ThreadPoolExecutor(max_workers=throttle.limit) as pool:
+        with ThreadPoolExecutor(max_workers=throttle.ceiling) as pool:
             # list(): re-raise here any error that is not an API error
             list(pool.map(lambda step: self.apply_one(step, throttle), steps))
 
     def apply_one(self, step, throttle):
         client = self.scope.client
-        with throttle:
-            seen = client.throttled
-            try:
-                step.result = step.obj.try_write(step.doing, step.current, step.wanted)
-            except AcretoError as err:
-                step.error = err
-            if client.throttled > seen:
-                throttle.slow_down()
+        epoch = throttle.acquire()
+        seen = client.throttled
+        try:
+            step.result = step.obj.try_write(step.doing, step.current, step.wanted)
+        except AcretoError as err:
+            step.error = err
+        finally:
+            throttle.release(epoch, client.throttled > seen)
 
     # --- the result ---
 

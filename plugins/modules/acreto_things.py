@@ -264,7 +264,7 @@ ecosystem_status_before:
   sample: ok
 """
 
-from ansible_collections.acreto.platform.plugins.module_utils._bulk import BULK_STATES, PARALLELISM_MAX, BulkEngine
+from ansible_collections.acreto.platform.plugins.module_utils._bulk import BULK_STATES, PARALLELISM_DEFAULT, PARALLELISM_MAX, BulkEngine
 from ansible_collections.acreto.platform.plugins.module_utils._errors import AcretoInputError
 from ansible_collections.acreto.platform.plugins.module_utils._module import ECOSYSTEM_ARGS, WRITE_ARGS, AcretoModule
 from ansible_collections.acreto.platform.plugins.module_utils._thing import THING_FIELD_ARGS, Thing
@@ -290,7 +290,7 @@ def main():
                                        options=dict(THING_FIELD_ARGS, state=dict(type="str", choices=["present", "absent"]))),
                            state=dict(type="str", choices=BULK_STATES, default="merged"),
                            profile_group=dict(type="str"),
-                           parallelism=dict(type="int", default=4)),
+                           parallelism=dict(type="int", default=PARALLELISM_DEFAULT)),
         required_if=[("state", state, ("config",)) for state in BULK_STATES if state != "gathered"],
         supports_check_mode=True,
     )

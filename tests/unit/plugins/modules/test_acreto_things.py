@@ -334,35 +334,53 @@ def test_many_things_are_written_on_the_pool(api, run):
     assert sorted(w[1] for w in api.writes()) == sorted(path(obj) for obj in things)
 
 
-def test_throttle_bounds_the_writes_in_flight_and_slows_down():
+def test_throttle_bounds_the_writes_in_flight():
     throttle = Throttle(3)
-    inside = []
-    peak = []
-    lock = threading.Lock()
-    release = threading.Event()
+    epochs = [throttle.acquire() for dummy in range(3)]
+    fourth = threading.Thread(target=lambda: epochs.append(throttle.acquire()))
+    fourth.start()
+    fourth.join(0.2)
+    assert fourth.is_alive() and len(epochs) == 3  # the fourth write waits for a free slot
+    throttle.release(epochs[0], False)
+    fourth.join(10)
+    assert not fourth.is_alive() and len(epochs) == 4
 
-    def work():
-        with throttle:
-            with lock:
-                inside.append(1)
-                peak.append(len(inside))
-            release.wait(5)
-            with lock:
-                inside.pop()
 
-    threads = [threading.Thread(target=work) for dummy in range(6)]
-    for t in threads:
-        t.start()
-    release.set()
-    for t in threads:
-        t.join()
+def test_throttle_halves_once_for_the_writes_in_flight_together_and_climbs_back_one_by_one():
+    throttle = Throttle(16)
+    epochs = [throttle.acquire() for dummy in range(16)]
+    # the 429s of one burst are seen by every write that was in flight: one halving
+    for epoch in epochs[:5]:
+        throttle.release(epoch, True)
+    assert throttle.limit == 8
+    for epoch in epochs[5:]:
+        throttle.release(epoch, False)
+    # a 429 after that halving, on a write that started after it, halves again, down to 1 and never below
+    for expected in (4, 2, 1, 1):
+        throttle.release(throttle.acquire(), True)
+        assert throttle.limit == expected
+    # each `limit` writes in a row without a 429 raise the limit by one
+    climbed = []
+    while throttle.limit < 16:
+        throttle.release(throttle.acquire(), False)
+        climbed.append(throttle.limit)
+    assert climbed[:6] == [2, 2, 3, 3, 3, 4]
+    assert len(climbed) == sum(range(1, 16))
+    throttle.release(throttle.acquire(), False)
+    assert throttle.limit == 16  # the ceiling: the parallelism asked for
 
-    assert max(peak) <= 3
-    throttle.slow_down()
-    throttle.slow_down()
-    assert throttle.limit == 1
-    throttle.slow_down()
-    assert throttle.limit == 1
+
+def test_a_429_during_the_writes_slows_them_down_and_every_write_is_made(api, run):
+    things = [thing("cam-%03d" % i, "c86c8910-1770-818b-a0c8-cf9d91%06d" % i) for i in range(12)]
+    api.standard(*things)
+    api.add("PUT", path(things[0]), {"code": 429, "message": "slow down"}, status=429, headers={"Retry-After": "0"})
+    for obj in things:
+        api.add("PUT", path(obj), dict(obj, assetValue=9))
+
+    result = run_things(run, parallelism=4, config=[{"name": obj["name"], "asset_value": 9} for obj in things])
+
+    assert result["summary"] == {"created": 0, "updated": 12, "deleted": 0, "unchanged": 0, "absent": 0, "failed": 0}
+    assert [w[1] for w in api.writes()].count(path(things[0])) == 2
 
 
 def test_the_client_reads_the_environment_once(monkeypatch, tmp_path):
