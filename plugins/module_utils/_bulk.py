@@ -129,6 +129,8 @@ class BulkEngine:
         entries = []
         for index, params in enumerate(config):
             entry = Entry(index, self.resource_class(self.scope, params))
+            # references given by uuid are looked up once the plan has writes (check_references), before the first
+            entry.obj.look_up_references = False
             uuid = params.get("uuid")
             if uuid is not None and not is_uuid(uuid):
                 raise AcretoInputError("%s: uuid must look like '%s', got '%s'." % (entry.where(), UUID_EXAMPLE, uuid))
@@ -298,6 +300,10 @@ class BulkEngine:
         steps, counts = self.plan(state, entries, current, scope_filter)
         status = self.scope.ecosystem().get("status")
         if steps:
+            # every reference of every entry exists before the first write; a run that writes nothing needs no look-up
+            for entry in entries:
+                if not entry.absent(state):
+                    entry.obj.check_references()
             doing = "Writing %d %s%s" % (len(steps), self.probe.kind, "" if len(steps) == 1 else "s")
             status = self.scope.wait_until_writable(doing, self.check_mode)
             if not self.check_mode:

@@ -40,10 +40,11 @@ class AcretoResource:
     def __init__(self, scope, params):
         self.scope = scope
         self.params = params
-        # Whether a reference to another object that is given by uuid (a Thing's profile group) is looked up before
-        # the write. The bulk engine looks up every one, so that a wrong one fails before its first write. ensure()
-        # leaves it to the API, except in check mode: the API refuses the one write as a whole, and check_references()
-        # then says which option was wrong.
+        # Whether a reference to another object that is given by uuid (a Thing's profile group) is looked up as soon
+        # as the options become the wanted object. When it is not, check_references() looks it up later: the bulk
+        # engine does so before its first write (and not at all when nothing is to be written), and ensure() only
+        # when the API has refused the one write as a whole, to say which option was wrong; in check mode, where no
+        # write checks it, ensure() looks it up at once.
         self.look_up_references = True
 
     # --- hooks ---

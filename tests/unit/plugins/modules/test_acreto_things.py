@@ -79,9 +79,23 @@ def test_a_second_run_as_wanted_makes_no_write(api, run):
     assert result["summary"]["unchanged"] == 2
     assert result["before"] == [options(CAM1), options(CAM2)]
     assert "after" not in result
-    # a profile group given by uuid is checked against the list of the groups like a name
+    # a profile group given by uuid is looked up only before a write: this run lists no groups
     assert [s[:2] for s in api.sent()] == [("POST", "/auth/login"), ("GET", "/customers/%s/ecosystems" % CUSTOMER["uuid"]),
-                                           ("GET", DEVICES), ("GET", ECO_PATH + "/groups")]
+                                           ("GET", DEVICES)]
+
+
+def test_a_group_uuid_of_no_group_fails_before_the_first_write_even_beside_unchanged_entries(api, run):
+    api.standard(CAM1)
+    unknown = "00000000-0000-4000-8000-000000000000"
+
+    result = run_things(run, config=[{"name": "cam-01", "profile_group": GROUP["uuid"]},
+                                     {"name": "cam-05", "profile_group": CAMERAS["uuid"]},
+                                     {"name": "cam-06", "profile_group": unknown}])
+
+    assert result["msg"] == ("Profile group '%s' not found in ecosystem 'Documentation Ecosystem' (found: 'Profile Group 1', "
+                             "'Cameras')." % unknown)
+    assert api.writes() == []
+    assert [s[:2] for s in api.sent()].count(("GET", ECO_PATH + "/groups")) == 1
 
 
 def test_check_mode_writes_nothing_and_reports_what_would_change(api, run):
