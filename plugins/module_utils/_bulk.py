@@ -178,9 +178,10 @@ class BulkEngine:
         steps = []
         counts = {"unchanged": 0, "absent": 0}
         matched = {}
+        listed = self.probe.listing(current)
         for entry in entries:
             obj = entry.obj
-            found = obj.find(current)
+            found = obj.find(listed)
             if found is None and entry.params.get("uuid") and not entry.absent(state):
                 raise entry.error(obj.missing_uuid_error())
             if found is not None:
@@ -207,10 +208,10 @@ class BulkEngine:
         if state == "overridden":
             steps.extend(Step("delete", self.probe, obj, None) for obj in current
                          if obj["uuid"] not in matched and self.in_scope(obj, scope_filter))
-        self.fail_on_shared_names(steps, current)
+        self.fail_on_shared_names(steps, listed)
         return steps, counts
 
-    def fail_on_shared_names(self, steps, current):
+    def fail_on_shared_names(self, steps, listed):
         """No write may give two objects the same name: not a name that another object has now, even one that this
         run renames or deletes (the writes run in parallel, and one of them may fail), and not one name twice."""
         field = self.probe.identity_field
@@ -218,7 +219,7 @@ class BulkEngine:
         for step in steps:
             if step.wanted is None or (step.current is not None and step.current.get(field) == step.wanted.get(field)):
                 continue
-            holder = step.obj.holder_of_name(step.current, step.wanted, current)
+            holder = step.obj.holder_of_name(step.current, step.wanted, listed)
             if holder is not None:
                 raise step.entry.error(step.obj.name_taken_error(step.current, step.wanted, holder))
             given.setdefault(step.wanted[field], []).append(step)

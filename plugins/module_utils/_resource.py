@@ -22,6 +22,24 @@ DOING = {"create": "Creating %s", "update": "Updating %s", "delete": "Deleting %
 REFUSED = (400, 422)
 
 
+class Listing:
+    """The objects of one list request, found by uuid or by identity without going through the list each time."""
+
+    def __init__(self, objects, identity_field):
+        self.objects = objects
+        self._by_uuid = {}
+        self._by_identity = {}
+        for obj in objects:
+            self._by_uuid.setdefault((obj.get("uuid") or "").lower(), obj)
+            self._by_identity.setdefault(obj.get(identity_field), []).append(obj)
+
+    def with_uuid(self, uuid):
+        return self._by_uuid.get(uuid.lower())
+
+    def with_identity(self, value):
+        return self._by_identity.get(value, [])
+
+
 class AcretoResource:
     """One object of a resource, as the options in `params` describe it, inside `scope`.
 
@@ -82,17 +100,20 @@ class AcretoResource:
     def list(self):
         return self.scope.call("Listing the %ss of ecosystem '%s'" % (self.kind, self.scope.ecosystem_name), "GET", self.path) or []
 
+    def listing(self, objects=None):
+        """A Listing of `objects`, or of the objects that one list request returns now."""
+        return Listing(self.list() if objects is None else objects, self.identity_field)
+
     def find(self, listed=None):
         """The current object: by uuid when one is given, else by identity; None when there is none.
 
-        `listed` is every current object when the caller has listed them already.
+        `listed` is a Listing of every current object when the caller has listed them already.
         """
         uuid = self.params.get("uuid")
         if uuid:
-            if listed is None:
-                return self.get(uuid)
-            return next((obj for obj in listed if (obj.get("uuid") or "").lower() == uuid.lower()), None)
-        return self.only_one(self.params[self.identity], self.list() if listed is None else listed)
+            return self.get(uuid) if listed is None else listed.with_uuid(uuid)
+        value = self.params[self.identity]
+        return self.only_one(value, (self.listing() if listed is None else listed).with_identity(value))
 
     def only_one(self, value, items):
         """The one item of `items` whose identity field is `value`, or None."""
@@ -104,12 +125,12 @@ class AcretoResource:
         return found[0] if found else None
 
     def holder_of_name(self, current, wanted, listed):
-        """The object of `listed`, other than `current`, that already has the identity that `wanted` gives."""
+        """The object of the Listing `listed`, other than `current`, that already has the identity that `wanted` gives."""
         value = wanted[self.identity_field]
         if current is not None and current.get(self.identity_field) == value:
             return None
         own = current and current.get("uuid")
-        return next((obj for obj in listed if obj.get(self.identity_field) == value and obj.get("uuid") != own), None)
+        return next((obj for obj in listed.with_identity(value) if obj.get("uuid") != own), None)
 
     def name_taken_error(self, current, wanted, holder):
         doing = "renaming %s to '%s'" % (self.label(current), wanted[self.identity_field]) if current else "creating %s" % self.label(wanted)
@@ -197,7 +218,7 @@ class AcretoResource:
             raise self.missing_uuid_error()
         wanted = self.wanted(current) if state == "present" else None
         if current is not None and wanted is not None and current.get(self.identity_field) != wanted[self.identity_field]:
-            holder = self.holder_of_name(current, wanted, self.list())
+            holder = self.holder_of_name(current, wanted, self.listing())
             if holder is not None:
                 raise self.name_taken_error(current, wanted, holder)
         changed = (current is None) != (wanted is None) or (wanted is not None and not self.same(current, wanted))
