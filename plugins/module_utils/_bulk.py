@@ -22,8 +22,8 @@ from ansible_collections.acreto.platform.plugins.module_utils._errors import Acr
 
 BULK_STATES = ["merged", "replaced", "overridden", "deleted", "gathered"]
 PARALLELISM_MAX = 32
-# Writes in flight by default; chosen from the measurements of docs/benchmarks.md (make bench).
-PARALLELISM_DEFAULT = 4
+# Writes in flight by default, chosen by the rule and the measurements of docs/benchmarks.md (make bench).
+PARALLELISM_DEFAULT = 16
 SHOWN_FAILURES = 10
 
 

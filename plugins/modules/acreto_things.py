@@ -102,10 +102,15 @@ options:
   parallelism:
     description:
       - How many writes to send at the same time, over one keep-alive session, from 1 to 32.
+      - Across the internet each request waits for a round trip, and the writes in flight overlap those waits.
+        The default comes from measurements at 0, 25 and 100 ms a request, with and without 429 answers; the
+        benchmarks of the collection (C(docs/benchmarks.md)) show them and the rule that chose it. On loopback or a
+        fast local network the CPU is the limit, and the parallelism changes little.
       - After the API answers 429 (too many requests), the module waits as the answer asks and halves the
-        number of writes in flight.
+        number of writes in flight, once for all the writes that were in flight together. Each run of writes without
+        a 429, as many as are in flight, adds one write in flight again, up to O(parallelism).
     type: int
-    default: 4
+    default: 16
 extends_documentation_fragment:
   - acreto.platform.acreto
   - acreto.platform.acreto.token
