@@ -210,8 +210,8 @@ soak: build
 molecule: $(BUILD_FIRST)
 	cd extensions && ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(ROOT)/hack/with-simulator.sh molecule test --all
 
-# Starts its own simulator; prints the table and writes docs/benchmarks.md (about 15 minutes on 2 cores).
-# BENCH_ARGS passes options, e.g. a quick run: make bench BENCH_ARGS="--n 20 --loop-n 5 --rss-n 50 --runs 1 --no-write"
+# Starts its own simulator; prints the table and writes docs/benchmarks.md (about 5 minutes on 2 cores). BENCH_ARGS
+# passes options, e.g. a quick run: make bench BENCH_ARGS="--n 20 --loop-n 3 --latency-loop-n 3 --rss-n 50 --inventory-n 100 --sweep-n 8 --runs 1 --no-write"
 BENCH_ARGS ?=
 bench: build
 	python hack/benchmarks/run.py $(BENCH_ARGS)

@@ -2,12 +2,15 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the acreto.platform collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""make bench: the collection against its own simulator (commit time 0), compared with what users do instead.
+"""make bench: the collection against its own simulator, on loopback and at 25 ms a request, compared with what
+users do instead.
 
 Runs the collection installed by `make build` into ./collections, prints a table, writes docs/benchmarks.md,
-and exits 1 when a target is missed. Options (defaults in brackets) let a quick run use smaller numbers:
---n [1000] Things for (a) and (b); --loop-n [1000] Things for the loops (c) and (d), which run once;
---rss-n [10000]; --runs [3] runs of each other figure, of which the median is reported; --no-write.
+and exits 1 when a target is missed for a reason that the table does not explain. Options (defaults in brackets)
+let a quick run use smaller numbers: --n [1000] Things for (a) and (b), on loopback and at latency; --loop-n [50]
+and --latency-loop-n [100] Things for the loops (c) and (d), which run once; --rss-n [10000]; --inventory-n
+[10000]; --sweep-n [64] Things for each figure of the parallelism sweep; --latency-ms [25]; --runs [3] runs of each
+other figure, of which the median is reported; --no-write.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -33,7 +36,8 @@ import requests
 from acreto_sim.testing import SimulatorProcess
 
 # hack/benchmarks, the directory of this script, is first on sys.path
-from bench_report import missed, render, targets
+from bench_report import missed, render, targets, total_requests
+from sweep import PARALLELISM_DEFAULT, sweep
 
 PLAYBOOKS = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(PLAYBOOKS))
@@ -48,8 +52,24 @@ COMMIT_SECONDS = 3
 WRITES = ("POST", "PUT", "DELETE")
 
 
-def things(count, prefix="bench"):
-    return [{"name": "%s-%05d" % (prefix, i), "profile_group": CAMERAS, "category": "IoT", "asset_value": 1}
+SWEEP_PARALLELISMS = (1, 4, 8, 16, 32)
+SWEEP_LATENCIES = (0, 25, 100)
+# The ways to call acreto_thing in a loop whose requests per item are counted: label, the requests per item before
+# issue 14 (login, list of ecosystems, list of profile groups, list of Things, the write; no login with a token),
+# and the playbook variables.
+LOOP_FORMS = [
+    ("customer, ecosystem and profile group by name; username and password", 5,
+     dict(bench_loop_token=False, bench_loop_customer="Documentation", bench_loop_ecosystem=ECOSYSTEM, bench_loop_group="Cameras")),
+    ("customer, ecosystem and profile group by uuid; username and password", 5,
+     dict(bench_loop_token=False, bench_loop_ecosystem=ECOSYSTEM_UUID)),
+    ("customer, ecosystem and profile group by uuid; a token", 4, dict(bench_loop_ecosystem=ECOSYSTEM_UUID)),
+]
+# (c) as make bench runs it: a token, the customer and the profile group by uuid, the ecosystem by name
+LOOP_C_BEFORE = 4
+
+
+def things(count, prefix="bench", group=CAMERAS):
+    return [{"name": "%s-%05d" % (prefix, i), "profile_group": group, "category": "IoT", "asset_value": 1}
             for i in range(count)]
 
 
@@ -69,7 +89,20 @@ def median(values):
     return statistics.median(values)
 
 
+def medians(runs):
+    """One run whose numbers are the medians of `runs` (request counts: those of the last run)."""
+    merged = dict(runs[-1])
+    for key, value in runs[-1].items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            merged[key] = median([run[key] for run in runs])
+    return merged
+
+
 class Bench:
+    username = USERNAME
+    password = PASSWORD
+    ecosystem = ECOSYSTEM
+
     def __init__(self, sim, workdir):
         self.sim = sim
         self.workdir = workdir
@@ -90,9 +123,10 @@ class Bench:
 
     # --- the simulator ---
 
-    def reset(self):
+    def reset(self, latency=0):
+        """The seed data, commits that take no time, and `latency` ms on every API request."""
         self.sim.ctl("POST", "/reset").raise_for_status()
-        self.sim.ctl("PATCH", "/config", json={"commit_seconds": 0}).raise_for_status()
+        self.sim.ctl("PATCH", "/config", json={"commit_seconds": 0, "latency_ms": latency}).raise_for_status()
         self.clear_log()
 
     def clear_log(self):
@@ -111,8 +145,9 @@ class Bench:
 
     def playbook(self, name, extra=None, env=None):
         """Run hack/benchmarks/<name> (or a path); returns (wall seconds, {task name: seconds})."""
-        variables = dict(bench_endpoint=self.endpoint, bench_username=USERNAME, bench_password=PASSWORD,
-                         bench_ecosystem=ECOSYSTEM, bench_ecosystem_uuid=ECOSYSTEM_UUID, bench_customer_uuid=CUSTOMER)
+        variables = dict(bench_endpoint=self.endpoint, bench_sim_url=self.sim.url, bench_username=USERNAME,
+                         bench_password=PASSWORD, bench_ecosystem=ECOSYSTEM, bench_ecosystem_uuid=ECOSYSTEM_UUID,
+                         bench_customer_uuid=CUSTOMER)
         variables.update(extra or {})
         vars_file = os.path.join(self.workdir, "vars.json")
         times_file = os.path.join(self.workdir, "times.jsonl")
@@ -136,7 +171,7 @@ class Bench:
         with open(times_file) as handle:
             for line in handle:
                 entry = json.loads(line)
-                tasks[entry["task"]] = {"start": entry["start"], "end": entry["end"], "seconds": entry["end"] - entry["start"]}
+                tasks[entry["task"]] = dict(entry, seconds=entry["end"] - entry["start"])
         return wall, tasks
 
     # --- the rows ---
@@ -156,7 +191,8 @@ class Bench:
             second_counts = self.logged()
         return dict(wall=median(first), counts=first_counts, again_wall=median(second), again_counts=second_counts)
 
-    def raw(self, items, runs):
+    def raw(self, items, runs, threads=0, latency=0):
+        """(a), or with threads (a'): the raw script, the median of `runs` runs."""
         things_file = os.path.join(self.workdir, "things.json")
         with open(things_file, "w") as out:
             json.dump(items, out)
@@ -164,44 +200,65 @@ class Bench:
                    BENCH_CUSTOMER_UUID=CUSTOMER, BENCH_ECOSYSTEM_UUID=ECOSYSTEM_UUID)
         walls = []
         for dummy in range(runs):
-            self.reset()
+            self.reset(latency)
             start = time.perf_counter()
-            subprocess.check_call([sys.executable, os.path.join(PLAYBOOKS, "raw_creates.py"), things_file], env=env)
+            subprocess.check_call([sys.executable, os.path.join(PLAYBOOKS, "raw_creates.py"), things_file, str(threads)], env=env)
             walls.append(time.perf_counter() - start)
             counts = self.logged()
         return dict(wall=median(walls), counts=counts)
 
-    def bulk(self, items, runs, parallelism=None):
-        walls, tasks, again_walls, again_tasks = [], [], [], []
+    def bulk_once(self, items, parallelism=None, latency=0, again=False):
+        """(b): one acreto_things run creating `items` on a fresh simulator, and with again=True the re-run (row 3)."""
         extra = dict(bench_things=items)
         if parallelism:
             extra["bench_parallelism"] = parallelism
-        for dummy in range(runs):
-            self.reset()
-            wall, times = self.playbook("things_bulk.yml", extra)
-            walls.append(wall)
-            tasks.append(times["Create the Things in one module run"]["seconds"])
-            counts = self.logged()
+        self.reset(latency)
+        wall, times = self.playbook("things_bulk.yml", extra)
+        run = dict(wall=wall, task=times["Create the Things in one module run"]["seconds"], counts=self.logged(),
+                   result_bytes=times["Create the Things in one module run"].get("result_bytes"))
+        if again:
             self.clear_log()
             wall, times = self.playbook("things_bulk.yml", extra)
-            again_walls.append(wall)
-            again_tasks.append(times["Create the Things in one module run"]["seconds"])
-            again_counts = self.logged()
-        return dict(wall=median(walls), task=median(tasks), counts=counts,
-                    again_wall=median(again_walls), again_task=median(again_tasks), again_counts=again_counts)
+            run.update(again_wall=wall, again_task=times["Create the Things in one module run"]["seconds"],
+                       again_counts=self.logged())
+        return run
 
-    def loop(self, playbook, items):
-        self.reset()
-        wall, dummy_tasks = self.playbook(playbook, dict(bench_things=items))
-        return dict(wall=wall, counts=self.logged())
+    def bulk(self, items, runs, parallelism=None, latency=0, again=False, versus=None):
+        """The medians of `runs` runs of bulk_once; with versus=P, each run is followed by one with parallelism P,
+        so that both see the same load of the machine (returned as the second value)."""
+        mine, theirs = [], []
+        for dummy in range(runs):
+            mine.append(self.bulk_once(items, parallelism, latency, again))
+            if versus:
+                theirs.append(self.bulk_once(items, versus, latency))
+        return medians(mine), (medians(theirs) if versus else None)
 
-    def empty_playbook(self, runs):
-        """What one ansible-playbook run costs before any module runs: a play with one debug task."""
+    def loop(self, playbook, items, latency=0, extra=None):
+        """A loop of one module run per Thing, once: its wall time and the requests of the loop's task alone."""
+        self.reset(latency)
+        variables = dict(bench_things=items, **(extra or {}))
+        wall, times = self.playbook(playbook, variables)
+        counts = self.logged()  # the playbook cleared the log just before the loop: the loop's requests alone
+        return dict(wall=wall, task=times["Create each Thing in its own module run"]["seconds"], n=len(items), counts=counts,
+                    per_item=total_requests(counts) / float(len(items)))
+
+    def loop_requests(self, count):
+        """Requests per item of a loop of acreto_thing, for each way of calling it in LOOP_FORMS."""
+        measured = []
+        for label, before, extra in LOOP_FORMS:
+            extra = dict(extra)
+            items = things(count, group=extra.pop("bench_loop_group", CAMERAS))
+            measured.append(dict(label=label, before=before, per_item=self.loop("things_loop.yml", items, extra=extra)["per_item"]))
+        return measured
+
+    def empty_playbook(self, runs, items=None):
+        """What one ansible-playbook run costs before any module runs: a play with one debug task, which reads the
+        list of `items` Things when given, as (b) does."""
         path = os.path.join(self.workdir, "empty.yml")
         with open(path, "w") as out:
             out.write("- hosts: localhost\n  connection: local\n  gather_facts: false\n"
-                      "  tasks:\n    - ansible.builtin.debug:\n        msg: hello\n")
-        return median([self.playbook(path)[0] for dummy in range(runs)])
+                      "  tasks:\n    - ansible.builtin.debug:\n        msg: \"{{ bench_things | default([]) | length }}\"\n")
+        return median([self.playbook(path, None if items is None else dict(bench_things=items))[0] for dummy in range(runs)])
 
     def rss(self, items):
         """Peak RSS (MiB) of the acreto_things module process for `items`, and the wall time of that run."""
@@ -311,12 +368,55 @@ def versions():
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000)
-    parser.add_argument("--loop-n", type=int, default=1000)
+    parser.add_argument("--loop-n", type=int, default=50, help="Things of the loops (c) and (d) on loopback")
+    parser.add_argument("--latency-loop-n", type=int, default=100, help="Things of the loops (c) and (d) at latency")
     parser.add_argument("--rss-n", type=int, default=10000)
     parser.add_argument("--inventory-n", type=int, default=10000, help="Things of row 6, in 10 ecosystems")
+    parser.add_argument("--sweep-n", type=int, default=64, help="Things of each run of the parallelism sweep")
+    parser.add_argument("--latency-ms", type=int, default=25, help="the latency of the rows 7")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
     return parser.parse_args()
+
+
+def rows(bench, args, workdir):
+    """(key, label, measure) of every figure, in the order they run."""
+    n, latency, runs = args.n, args.latency_ms, args.runs
+    return [
+        ("empty", "an empty playbook", lambda: bench.empty_playbook(runs)),
+        ("empty_vars", "an empty playbook that reads the %d Things" % n, lambda: bench.empty_playbook(runs, things(n))),
+        ("quickstart", "row 1: quick start", lambda: bench.quickstart(runs)),
+        ("raw", "row 2a: raw requests.Session, %d Things" % n, lambda: bench.raw(things(n), runs)),
+        ("bulk", "rows 2b and 3: acreto_things, %d Things, each run followed by one with parallelism 1" % n,
+         lambda: bench.bulk(things(n), runs, again=True, versus=1)),
+        ("floor", "(a) and (b) with 0 Things: what a run costs before the first Thing",
+         lambda: dict(raw=bench.raw([], runs)["wall"], bulk=bench.bulk([], runs)[0]["wall"])),
+        ("rss", "row 4: acreto_things, %d Things, peak RSS" % args.rss_n, lambda: bench.rss(things(args.rss_n))),
+        ("commit", "row 5: commit wait", lambda: bench.commit_wait(runs)),
+        ("thing_loop", "row 2c: loop of acreto_thing, %d Things, once" % args.loop_n,
+         lambda: bench.loop("things_loop.yml", things(args.loop_n))),
+        ("uri_loop", "row 2d: loop of ansible.builtin.uri, %d Things, once" % args.loop_n,
+         lambda: bench.loop("uri_loop.yml", things(args.loop_n))),
+        ("loop_requests", "requests per item of loops of acreto_thing called in other ways, 5 Things each",
+         lambda: bench.loop_requests(5)),
+        ("inventory", "row 6: the inventory plugin, %d Things in 10 ecosystems" % args.inventory_n,
+         lambda: inventory_load(workdir, 10, args.inventory_n // 10, runs)),
+        ("lat_raw", "row 7a: raw requests.Session at %d ms, %d Things, once" % (latency, n),
+         lambda: bench.raw(things(n), 1, latency=latency)),
+        ("lat_pool", "row 7a': raw script, %d threads, at %d ms, %d Things" % (PARALLELISM_DEFAULT, latency, n),
+         lambda: bench.raw(things(n), runs, threads=PARALLELISM_DEFAULT, latency=latency)),
+        ("lat_bulk", "row 7b: acreto_things at %d ms, %d Things" % (latency, n),
+         lambda: bench.bulk(things(n), runs, latency=latency)[0]),
+        ("lat_floor", "rows 7a' and 7b with 0 Things at %d ms" % latency,
+         lambda: dict(raw=bench.raw([], runs, latency=latency)["wall"], bulk=bench.bulk([], runs, latency=latency)[0]["wall"])),
+        ("lat_thing_loop", "row 7c: loop of acreto_thing at %d ms, %d Things, once" % (latency, args.latency_loop_n),
+         lambda: bench.loop("things_loop.yml", things(args.latency_loop_n), latency=latency)),
+        ("lat_uri_loop", "row 7d: loop of ansible.builtin.uri at %d ms, %d Things, once" % (latency, args.latency_loop_n),
+         lambda: bench.loop("uri_loop.yml", things(args.latency_loop_n), latency=latency)),
+        ("sweep", "the parallelism sweep: %d Things a run" % args.sweep_n,
+         lambda: sweep(bench, things(args.sweep_n, prefix="sweep"), SWEEP_LATENCIES,
+                       sorted(set(SWEEP_PARALLELISMS) | {PARALLELISM_DEFAULT}), latency)),
+    ]
 
 
 def main():
@@ -325,32 +425,21 @@ def main():
         raise SystemExit("bench: run `make build` first (the collection is not installed in ./collections)")
     workdir = tempfile.mkdtemp(prefix="acreto-bench.")
     started = time.time()
+    report = dict(versions(), loop_c_before=LOOP_C_BEFORE, n=args.n, loop_n=args.loop_n, latency_loop_n=args.latency_loop_n, rss_n=args.rss_n,
+                  runs=args.runs, latency_ms=args.latency_ms, sweep_n=args.sweep_n, parallelism=PARALLELISM_DEFAULT,
+                  load_start=os.getloadavg())
     try:
         with SimulatorProcess(["--commit-seconds", "0"], password=PASSWORD, workdir=workdir) as sim:
             bench = Bench(sim, workdir)
-            report = dict(versions(), n=args.n, loop_n=args.loop_n, rss_n=args.rss_n, runs=args.runs)
-            rows = [
-                ("empty", "an empty playbook", lambda: bench.empty_playbook(args.runs)),
-                ("quickstart", "row 1: quick start", lambda: bench.quickstart(args.runs)),
-                ("raw", "row 2a: raw requests.Session, %d Things" % args.n, lambda: bench.raw(things(args.n), args.runs)),
-                ("bulk", "rows 2b and 3: acreto_things, %d Things" % args.n, lambda: bench.bulk(things(args.n), args.runs)),
-                ("floor", "(a) and (b) with 0 Things: what a run costs before the first Thing",
-                 lambda: dict(raw=bench.raw([], args.runs)["wall"], bulk=bench.bulk([], args.runs)["wall"])),
-                ("bulk_serial", "row 2b again with parallelism 1", lambda: bench.bulk(things(args.n), args.runs, 1)),
-                ("rss", "row 4: acreto_things, %d Things, peak RSS" % args.rss_n, lambda: bench.rss(things(args.rss_n))),
-                ("commit", "row 5: commit wait", lambda: bench.commit_wait(args.runs)),
-                ("thing_loop", "row 2c: loop of acreto_thing, %d Things, once" % args.loop_n,
-                 lambda: bench.loop("things_loop.yml", things(args.loop_n))),
-                ("uri_loop", "row 2d: loop of ansible.builtin.uri, %d Things, once" % args.loop_n,
-                 lambda: bench.loop("uri_loop.yml", things(args.loop_n))),
-                ("inventory", "row 6: the inventory plugin, %d Things in 10 ecosystems" % args.inventory_n,
-                 lambda: inventory_load(workdir, 10, args.inventory_n // 10, args.runs)),
-            ]
-            for key, label, measure in rows:
-                print("bench: %s (%.0f s so far)" % (label, time.time() - started), flush=True)
-                report[key] = measure()
-                print("bench:   %s" % json.dumps(report[key], sort_keys=True), flush=True)
+            for key, label, measure in rows(bench, args, workdir):
+                print("bench: %s (%.0f s so far, load %.2f)" % (label, time.time() - started, os.getloadavg()[0]), flush=True)
+                value = measure()
+                if isinstance(value, tuple):  # a figure and the one measured beside it: rows 2b and 2b with parallelism 1
+                    value, report[key + "_serial"] = value
+                report[key] = value
+                print("bench:   %s" % json.dumps(value, sort_keys=True, default=str), flush=True)
             report["total"] = time.time() - started
+            report["load_end"] = os.getloadavg()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     results = targets(report)

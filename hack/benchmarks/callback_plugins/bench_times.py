@@ -12,7 +12,8 @@ name: bench_times
 type: aggregate
 short_description: Record task times for the benchmark harness
 description:
-  - Appends C({"task", "start", "end"}) for each task to the file named by E(BENCH_TIMES_FILE).
+  - Appends C({"task", "start", "end", "result_bytes"}) for each task to the file named by E(BENCH_TIMES_FILE);
+    C(result_bytes) is the size of the task's result as JSON.
 requirements:
   - enabled in the benchmark's environment
 """
@@ -42,7 +43,10 @@ class CallbackModule(CallbackBase):
         task = result._task
         if path:
             with open(path, "a") as out:
-                out.write(json.dumps({"task": task.get_name(), "start": self._start.get(task._uuid), "end": time.time()}) + "\n")
+                end = time.time()
+                size = len(json.dumps(result._result, default=str))
+                out.write(json.dumps({"task": task.get_name(), "start": self._start.get(task._uuid), "end": end,
+                                      "result_bytes": size}) + "\n")
 
     v2_runner_on_ok = _done
     v2_runner_on_failed = _done
