@@ -180,10 +180,12 @@ def sweep_section(report):
         "Each figure is one run of the module's engine alone (its client, login, lists and %d creates on the throttled"
         % report["sweep_n"],
         "pool, without Ansible around it, whose cost does not depend on the parallelism), on a simulator reset before",
-        "each run. The last column has 5 %% of the creates answered 429 with `Retry-After: 1`, at %d ms." % lat,
+        "each run. In the last column, at %d ms, the first %d creates that reach the API are answered 429 with"
+        % (lat, report["throttled_creates"]),
+        "`Retry-After: 1`, as a rate limit answers the start of a burst.",
         "",
         "| Parallelism | " + " | ".join("%d ms" % latency for latency in latencies)
-        + " | %d ms, 5 %% of the creates 429 (429s answered) |" % lat,
+        + " | %d ms, the first %d creates 429 (429s answered) |" % (lat, report["throttled_creates"]),
         "| --- |" + " --- |" * (len(latencies) + 1),
     ]
     for parallelism in sorted(throttled):
@@ -322,7 +324,8 @@ def loop_requests_section(report):
     lines = [
         "## Requests per item of a loop of acreto_thing",
         "",
-        "Counted in the simulator's log of each loop (5 Things each, and (c) itself). The figures before are those of",
+        "Counted in the simulator's log of each loop (%d Things each, and (c) itself). The figures before are those of"
+        % report["loop_form_n"],
         "version 1.1.0 before issue 14, which listed the ecosystems and the profile groups on every item; they were not",
         "measured in this run.",
         "",
@@ -364,7 +367,8 @@ def fixed_cost_section(report):
     if bulk.get("result_bytes"):
         lines.append("- The task's result (`before`, `after`, `commands` and the summary) is %.0f KiB of JSON, which"
                      % (bulk["result_bytes"] / 1024.0))
-        lines.append("  ansible-core scrubs of secrets in the module, then parses, tags and passes between its processes.")
+        lines.append("  ansible-core handles after the writes: the module scrubs it of secret values, the controller parses it")
+        lines.append("  and passes it between its processes.")
     return lines
 
 
@@ -377,7 +381,7 @@ def header(report):
         % time.strftime("%Y-%m-%d", time.gmtime()),
         "simulator on 127.0.0.1 with a commit time of 0 (row 5: 3 s), on loopback and at %d ms a request. Median of %d runs"
         % (report["latency_ms"], report["runs"]),
-        "for every figure except the loops (c) and (d), row 4, 7a and the sweep, which ran once each. Requests are the",
+        "for every figure except rows 1, 4 and 7a, the loops (c) and (d) and the sweep, which ran once each. Requests are the",
         "simulator's log of /v2 requests, logins (POST /auth/login) included. Wall times of Ansible are whole",
         "`ansible-playbook` runs.",
         "",

@@ -7,9 +7,9 @@ users do instead.
 
 Runs the collection installed by `make build` into ./collections, prints a table, writes docs/benchmarks.md,
 and exits 1 when a target is missed for a reason that the table does not explain. Options (defaults in brackets)
-let a quick run use smaller numbers: --n [1000] Things for (a) and (b), on loopback and at latency; --loop-n [50]
+let a quick run use smaller numbers: --n [1000] Things for (a) and (b), on loopback and at latency; --loop-n [30]
 and --latency-loop-n [100] Things for the loops (c) and (d), which run once; --rss-n [10000]; --inventory-n
-[10000]; --sweep-n [64] Things for each figure of the parallelism sweep; --latency-ms [25]; --runs [3] runs of each
+[10000]; --sweep-n [48] Things for each figure of the parallelism sweep; --latency-ms [25]; --runs [3] runs of each
 other figure, of which the median is reported; --no-write.
 """
 
@@ -37,7 +37,7 @@ from acreto_sim.testing import SimulatorProcess
 
 # hack/benchmarks, the directory of this script, is first on sys.path
 from bench_report import missed, render, targets, total_requests
-from sweep import PARALLELISM_DEFAULT, sweep
+from sweep import PARALLELISM_DEFAULT, THROTTLED_CREATES, sweep
 
 PLAYBOOKS = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(PLAYBOOKS))
@@ -66,6 +66,8 @@ LOOP_FORMS = [
 ]
 # (c) as make bench runs it: a token, the customer and the profile group by uuid, the ecosystem by name
 LOOP_C_BEFORE = 4
+# Things of each of those loops: their requests per item do not depend on it
+LOOP_FORM_N = 2
 
 
 def things(count, prefix="bench", group=CAMERAS):
@@ -368,11 +370,11 @@ def versions():
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000)
-    parser.add_argument("--loop-n", type=int, default=50, help="Things of the loops (c) and (d) on loopback")
+    parser.add_argument("--loop-n", type=int, default=30, help="Things of the loops (c) and (d) on loopback")
     parser.add_argument("--latency-loop-n", type=int, default=100, help="Things of the loops (c) and (d) at latency")
     parser.add_argument("--rss-n", type=int, default=10000)
     parser.add_argument("--inventory-n", type=int, default=10000, help="Things of row 6, in 10 ecosystems")
-    parser.add_argument("--sweep-n", type=int, default=64, help="Things of each run of the parallelism sweep")
+    parser.add_argument("--sweep-n", type=int, default=48, help="Things of each run of the parallelism sweep")
     parser.add_argument("--latency-ms", type=int, default=25, help="the latency of the rows 7")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
@@ -385,7 +387,7 @@ def rows(bench, args, workdir):
     return [
         ("empty", "an empty playbook", lambda: bench.empty_playbook(runs)),
         ("empty_vars", "an empty playbook that reads the %d Things" % n, lambda: bench.empty_playbook(runs, things(n))),
-        ("quickstart", "row 1: quick start", lambda: bench.quickstart(runs)),
+        ("quickstart", "row 1: quick start, once", lambda: bench.quickstart(1)),
         ("raw", "row 2a: raw requests.Session, %d Things" % n, lambda: bench.raw(things(n), runs)),
         ("bulk", "rows 2b and 3: acreto_things, %d Things, each run followed by one with parallelism 1" % n,
          lambda: bench.bulk(things(n), runs, again=True, versus=1)),
@@ -397,8 +399,8 @@ def rows(bench, args, workdir):
          lambda: bench.loop("things_loop.yml", things(args.loop_n))),
         ("uri_loop", "row 2d: loop of ansible.builtin.uri, %d Things, once" % args.loop_n,
          lambda: bench.loop("uri_loop.yml", things(args.loop_n))),
-        ("loop_requests", "requests per item of loops of acreto_thing called in other ways, 5 Things each",
-         lambda: bench.loop_requests(5)),
+        ("loop_requests", "requests per item of loops of acreto_thing called in other ways, %d Things each" % LOOP_FORM_N,
+         lambda: bench.loop_requests(LOOP_FORM_N)),
         ("inventory", "row 6: the inventory plugin, %d Things in 10 ecosystems" % args.inventory_n,
          lambda: inventory_load(workdir, 10, args.inventory_n // 10, runs)),
         ("lat_raw", "row 7a: raw requests.Session at %d ms, %d Things, once" % (latency, n),
@@ -425,7 +427,7 @@ def main():
         raise SystemExit("bench: run `make build` first (the collection is not installed in ./collections)")
     workdir = tempfile.mkdtemp(prefix="acreto-bench.")
     started = time.time()
-    report = dict(versions(), loop_c_before=LOOP_C_BEFORE, n=args.n, loop_n=args.loop_n, latency_loop_n=args.latency_loop_n, rss_n=args.rss_n,
+    report = dict(versions(), loop_c_before=LOOP_C_BEFORE, loop_form_n=LOOP_FORM_N, throttled_creates=THROTTLED_CREATES, n=args.n, loop_n=args.loop_n, latency_loop_n=args.latency_loop_n, rss_n=args.rss_n,
                   runs=args.runs, latency_ms=args.latency_ms, sweep_n=args.sweep_n, parallelism=PARALLELISM_DEFAULT,
                   load_start=os.getloadavg())
     try:

@@ -25,8 +25,10 @@ from ansible_collections.acreto.platform.plugins.module_utils._client import Acr
 from ansible_collections.acreto.platform.plugins.module_utils._scope import AcretoScope  # noqa: E402
 from ansible_collections.acreto.platform.plugins.module_utils._thing import Thing  # noqa: E402
 
-# 5 % of the creates answered 429 with Retry-After: 1, as a rate limit of the real API would answer some of them
-THROTTLING = {"method": "POST", "path": "/devices$", "status": 429, "retry_after": 1, "probability": 0.05}
+# The first creates that reach the API are answered 429 with Retry-After: 1, as a rate limit answers the start of a
+# burst: the same 429s for every parallelism (fewer than the client's 5 retries, which parallelism 1 spends on one create).
+THROTTLED_CREATES = 4
+THROTTLING = {"method": "POST", "path": "/devices$", "status": 429, "retry_after": 1, "count": THROTTLED_CREATES}
 
 
 def engine_run(endpoint, username, password, ecosystem, items, parallelism):
@@ -42,7 +44,7 @@ def engine_run(endpoint, username, password, ecosystem, items, parallelism):
 
 def sweep(bench, items, latencies, parallelisms, throttled_latency):
     """[{latency, throttled, parallelism, seconds, answered_429}], each from one engine run on a freshly reset simulator;
-    throttled: 5 % of the creates answered 429 (THROTTLING), at throttled_latency."""
+    throttled: the first THROTTLED_CREATES creates answered 429 (THROTTLING), at throttled_latency."""
     figures = []
     cases = [(latency, False) for latency in latencies] + [(throttled_latency, True)]
     for latency, throttled in cases:
@@ -61,4 +63,4 @@ def sweep(bench, items, latencies, parallelisms, throttled_latency):
     return figures
 
 
-__all__ = ["PARALLELISM_DEFAULT", "THROTTLING", "sweep"]
+__all__ = ["PARALLELISM_DEFAULT", "THROTTLED_CREATES", "sweep"]
