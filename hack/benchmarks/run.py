@@ -427,8 +427,9 @@ def main():
         raise SystemExit("bench: run `make build` first (the collection is not installed in ./collections)")
     workdir = tempfile.mkdtemp(prefix="acreto-bench.")
     started = time.time()
-    report = dict(versions(), loop_c_before=LOOP_C_BEFORE, loop_form_n=LOOP_FORM_N, throttled_creates=THROTTLED_CREATES, n=args.n, loop_n=args.loop_n, latency_loop_n=args.latency_loop_n, rss_n=args.rss_n,
+    report = dict(versions(), n=args.n, loop_n=args.loop_n, latency_loop_n=args.latency_loop_n, rss_n=args.rss_n,
                   runs=args.runs, latency_ms=args.latency_ms, sweep_n=args.sweep_n, parallelism=PARALLELISM_DEFAULT,
+                  loop_c_before=LOOP_C_BEFORE, loop_form_n=LOOP_FORM_N, throttled_creates=THROTTLED_CREATES,
                   load_start=os.getloadavg())
     try:
         with SimulatorProcess(["--commit-seconds", "0"], password=PASSWORD, workdir=workdir) as sim:
