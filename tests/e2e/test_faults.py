@@ -167,8 +167,9 @@ def test_token_expiring_during_a_long_run_means_logging_in_again(sim, run_playbo
 
 def test_token_expiring_while_the_role_writes_in_parallel(sim, run_playbook, tmp_path):
     set_config(sim, token_ttl=2)
-    # slow creates, so that the writes of one module run outlive a token
-    add_fault(sim, method="POST", path="/devices$", delay_ms=250)
+    # slow creates, so that the writes of one module run outlive a token: 60 creates of 1 s each, 16 at a time (the
+    # default parallelism), take about 4 s
+    add_fault(sim, method="POST", path="/devices$", delay_ms=1000)
     wanted = [{"name": "cam-%02d" % index, "profile_group": GROUP, "asset_value": index} for index in range(60)]
 
     proc, dummy = run_play(run_playbook, tmp_path, [
