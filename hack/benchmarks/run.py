@@ -7,9 +7,9 @@ users do instead.
 
 Runs the collection installed by `make build` into ./collections, prints a table, writes docs/benchmarks.md,
 and exits 1 when a target is missed for a reason that the table does not explain. Options (defaults in brackets)
-let a quick run use smaller numbers: --n [1000] Things for (a) and (b), on loopback and at latency; --loop-n [30]
+let a quick run use smaller numbers: --n [1000] Things for (a) and (b), on loopback and at latency; --loop-n [20]
 and --latency-loop-n [100] Things for the loops (c) and (d), which run once; --rss-n [10000]; --inventory-n
-[10000]; --sweep-n [48] Things for each figure of the parallelism sweep; --latency-ms [25]; --runs [3] runs of each
+[10000]; --sweep-n [64] Things for each figure of the parallelism sweep; --latency-ms [25]; --runs [3] runs of each
 other figure, of which the median is reported; --no-write.
 """
 
@@ -370,11 +370,11 @@ def versions():
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000)
-    parser.add_argument("--loop-n", type=int, default=30, help="Things of the loops (c) and (d) on loopback")
+    parser.add_argument("--loop-n", type=int, default=20, help="Things of the loops (c) and (d) on loopback")
     parser.add_argument("--latency-loop-n", type=int, default=100, help="Things of the loops (c) and (d) at latency")
     parser.add_argument("--rss-n", type=int, default=10000)
     parser.add_argument("--inventory-n", type=int, default=10000, help="Things of row 6, in 10 ecosystems")
-    parser.add_argument("--sweep-n", type=int, default=48, help="Things of each run of the parallelism sweep")
+    parser.add_argument("--sweep-n", type=int, default=64, help="Things of each run of the parallelism sweep")
     parser.add_argument("--latency-ms", type=int, default=25, help="the latency of the rows 7")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
