@@ -86,10 +86,11 @@ class AcretoScope:
         if self._customer is not None:
             return self._customer
         wanted = self.wanted_customer
-        if not self.username:
-            if wanted is None or not is_uuid(wanted):
-                raise AcretoInputError("With a token and no username, customer must be given as a uuid "
-                                       "(customer names come from the login); got %s." % ("'%s'" % wanted if wanted else "none"))
+        if not self.username and (wanted is None or not is_uuid(wanted)):
+            raise AcretoInputError("With a token and no username, customer must be given as a uuid "
+                                   "(customer names come from the login); got %s." % ("'%s'" % wanted if wanted else "none"))
+        if wanted is not None and is_uuid(wanted) and self.client.customers is None and self.client.token:
+            # A token and a customer uuid need no login: the customers that a login lists would only give its name.
             self._customer = {"name": wanted.lower(), "uuid": wanted.lower()}
             return self._customer
         if self.client.customers is None:

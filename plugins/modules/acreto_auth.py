@@ -36,10 +36,9 @@ EXAMPLES = r"""
   no_log: true
   register: acreto_login
 
-- name: Use the token and the first customer for the next tasks
+- name: Use the token and the first customer for the next tasks, on the same endpoint
   module_defaults:
     group/acreto.platform.acreto:
-      endpoint: https://api-is-rock-solid.acreto.net/v2
       token: "{{ acreto_login.access_token }}"
   block:
     - name: List the ecosystems of the first customer

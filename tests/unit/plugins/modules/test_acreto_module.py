@@ -114,6 +114,16 @@ def test_a_token_and_a_customer_uuid_need_no_login(api, run):
     assert TOKEN not in str(result)
 
 
+def test_a_token_and_a_customer_uuid_need_no_login_when_username_and_password_are_set_too(api, run):
+    api.ecosystems(ecosystem())
+
+    result = run(acreto_ecosystem_info.main, _connection=False, endpoint=ENDPOINT, token=TOKEN, username="someone",
+                 password="long-enough-password", customer=CUSTOMER["uuid"])
+
+    assert len(result["ecosystems"]) == 1
+    assert [s[1] for s in api.sent()] == ["/customers/%s/ecosystems" % CUSTOMER["uuid"]]
+
+
 @pytest.mark.parametrize("customer, shown", [("Documentation", "'Documentation'"), (None, "none")])
 def test_a_token_alone_needs_the_customer_uuid(api, run, customer, shown):
     result = run(acreto_group_info.main, _connection=False, endpoint=ENDPOINT, token=TOKEN, ecosystem=ECO, customer=customer)
