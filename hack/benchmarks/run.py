@@ -37,7 +37,7 @@ from acreto_sim.testing import SimulatorProcess
 
 # hack/benchmarks, the directory of this script, is first on sys.path
 from bench_report import missed, render, targets, total_requests
-from sweep import PARALLELISM_DEFAULT, THROTTLED_CREATES, sweep
+from sweep import PARALLELISM_DEFAULT, RETRY_AFTER, THROTTLED_CREATES, sweep
 
 PLAYBOOKS = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(PLAYBOOKS))
@@ -49,6 +49,11 @@ ECOSYSTEM = "Lab Ecosystem"
 ECOSYSTEM_UUID = "7b0c3d52-1f7e-4c52-9a0e-5d3f0e6b2a11"
 CAMERAS = "9a4d2c71-0e3b-4f58-b6a2-7c1d9e0f3b64"
 COMMIT_SECONDS = 3
+# how often row 5's watcher reads the ecosystem, in seconds
+WATCH_INTERVAL = 0.005
+# ecosystems of row 6, and the profile groups of each
+INVENTORY_ECOSYSTEMS = 10
+INVENTORY_GROUPS = 3
 WRITES = ("POST", "PUT", "DELETE")
 
 
@@ -300,7 +305,7 @@ class Bench:
                             seen["busy"] = True
                         elif status == "ok" and seen.get("busy") and "ok" not in seen:
                             seen["ok"] = time.time()
-                        time.sleep(0.005)
+                        time.sleep(WATCH_INTERVAL)
 
             watcher = threading.Thread(target=watch)
             watcher.start()
@@ -320,8 +325,8 @@ def inventory_seed(ecosystems, per_ecosystem):
     """Seed data for the simulator: one customer with `ecosystems` ecosystems of `per_ecosystem` Things each."""
     made = []
     for eco in range(ecosystems):
-        groups = [{"name": "Profile Group %d" % index, "uuid": str(uuid.uuid4())} for index in range(1, 4)]
-        devices = [{"uuid": str(uuid.uuid4()), "name": "thing-%05d" % index, "profileGroup": groups[index % 3]["uuid"],
+        groups = [{"name": "Profile Group %d" % index, "uuid": str(uuid.uuid4())} for index in range(1, INVENTORY_GROUPS + 1)]
+        devices = [{"uuid": str(uuid.uuid4()), "name": "thing-%05d" % index, "profileGroup": groups[index % INVENTORY_GROUPS]["uuid"],
                     "type": "device", "category": ("IoT", "Camera", "Printer")[index % 3], "assetValue": index % 6}
                    for index in range(per_ecosystem)]
         made.append({"uuid": str(uuid.uuid4()), "name": "Ecosystem %02d" % eco, "groups": groups, "devices": devices})
@@ -373,11 +378,12 @@ def parse_args():
     parser.add_argument("--loop-n", type=int, default=20, help="Things of the loops (c) and (d) on loopback")
     parser.add_argument("--latency-loop-n", type=int, default=100, help="Things of the loops (c) and (d) at latency")
     parser.add_argument("--rss-n", type=int, default=10000)
-    parser.add_argument("--inventory-n", type=int, default=10000, help="Things of row 6, in 10 ecosystems")
+    parser.add_argument("--inventory-n", type=int, default=10000, help="Things of row 6, in %d ecosystems" % INVENTORY_ECOSYSTEMS)
     parser.add_argument("--sweep-n", type=int, default=64, help="Things of each run of the parallelism sweep")
     parser.add_argument("--latency-ms", type=int, default=25, help="the latency of the rows 7")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
+    parser.add_argument("--json", metavar="PATH", help="also write the run's report, every figure measured, as JSON to PATH")
     return parser.parse_args()
 
 
@@ -401,8 +407,8 @@ def rows(bench, args, workdir):
          lambda: bench.loop("uri_loop.yml", things(args.loop_n))),
         ("loop_requests", "requests per item of loops of acreto_thing called in other ways, %d Things each" % LOOP_FORM_N,
          lambda: bench.loop_requests(LOOP_FORM_N)),
-        ("inventory", "row 6: the inventory plugin, %d Things in 10 ecosystems" % args.inventory_n,
-         lambda: inventory_load(workdir, 10, args.inventory_n // 10, runs)),
+        ("inventory", "row 6: the inventory plugin, %d Things in %d ecosystems" % (args.inventory_n, INVENTORY_ECOSYSTEMS),
+         lambda: inventory_load(workdir, INVENTORY_ECOSYSTEMS, args.inventory_n // INVENTORY_ECOSYSTEMS, runs)),
         ("lat_raw", "row 7a: raw requests.Session at %d ms, %d Things, once" % (latency, n),
          lambda: bench.raw(things(n), 1, latency=latency)),
         ("lat_pool", "row 7a': raw script, %d threads, at %d ms, %d Things" % (PARALLELISM_DEFAULT, latency, n),
@@ -430,7 +436,8 @@ def main():
     report = dict(versions(), n=args.n, loop_n=args.loop_n, latency_loop_n=args.latency_loop_n, rss_n=args.rss_n,
                   runs=args.runs, latency_ms=args.latency_ms, sweep_n=args.sweep_n, parallelism=PARALLELISM_DEFAULT,
                   loop_c_before=LOOP_C_BEFORE, loop_form_n=LOOP_FORM_N, throttled_creates=THROTTLED_CREATES,
-                  load_start=os.getloadavg())
+                  commit_seconds=COMMIT_SECONDS, watch_interval_ms=WATCH_INTERVAL * 1000, inventory_groups=INVENTORY_GROUPS,
+                  retry_after=RETRY_AFTER, load_start=os.getloadavg(), date=time.strftime("%Y-%m-%d", time.gmtime()))
     try:
         with SimulatorProcess(["--commit-seconds", "0"], password=PASSWORD, workdir=workdir) as sim:
             bench = Bench(sim, workdir)
@@ -445,6 +452,9 @@ def main():
             report["load_end"] = os.getloadavg()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump(report, out, indent=1, sort_keys=True, default=str)
     results = targets(report)
     text = render(report, results)
     print(text)

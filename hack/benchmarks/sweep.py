@@ -29,7 +29,8 @@ from ansible_collections.acreto.platform.plugins.module_utils._thing import Thin
 # The first creates that reach the API are answered 429 with Retry-After: 1, as a rate limit answers the start of a
 # burst: the same 429s for every parallelism (fewer than the client's 5 retries, which parallelism 1 spends on one create).
 THROTTLED_CREATES = 2
-THROTTLING = {"method": "POST", "path": "/devices$", "status": 429, "retry_after": 1, "count": THROTTLED_CREATES}
+RETRY_AFTER = 1
+THROTTLING = {"method": "POST", "path": "/devices$", "status": 429, "retry_after": RETRY_AFTER, "count": THROTTLED_CREATES}
 
 
 def engine_run(endpoint, username, password, ecosystem, items, parallelism):
@@ -73,4 +74,4 @@ def sweep(bench, items, latencies, parallelisms, throttled_latency):
     return figures
 
 
-__all__ = ["PARALLELISM_DEFAULT", "THROTTLED_CREATES", "sweep"]
+__all__ = ["PARALLELISM_DEFAULT", "RETRY_AFTER", "THROTTLED_CREATES", "sweep"]
