@@ -4,7 +4,9 @@ import datetime
 import re
 from typing import Annotated, Any, Optional
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from acreto_sim import pathmatch
 
 ZERO_TIME = "0001-01-01T00:00:00.000Z"
 MAX_ASSET_VALUE = 2**63 - 1
@@ -230,7 +232,8 @@ class Control(BaseModel):
 
 class FaultIn(Control):
     method: Optional[str] = None
-    path: str = Field(min_length=1)
+    path: Optional[str] = Field(default=None, min_length=1)
+    path_regex: Optional[str] = Field(default=None, min_length=1)
     status: Optional[int] = Field(default=None, ge=200, le=599)
     retry_after: Optional[int] = Field(default=None, ge=0)
     delay_ms: int = Field(default=0, ge=0, le=DELAY_MAX_MS)
@@ -241,12 +244,28 @@ class FaultIn(Control):
 
     @field_validator("path")
     @classmethod
-    def _path(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as err:
-            raise ValueError("is not a valid regular expression: %s" % err) from None
+    def _path(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None:
+            pathmatch.text_matcher(value)
         return value
+
+    @field_validator("path_regex")
+    @classmethod
+    def _path_regex(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None:
+            pathmatch.regex_matcher(value)
+        return value
+
+    @model_validator(mode="after")
+    def _one_path(self):
+        if (self.path is None) == (self.path_regex is None):
+            raise ValueError("path: give either path (plain text) or path_regex (a regular expression)")
+        return self
+
+    def path_matcher(self):
+        if self.path_regex is not None:
+            return pathmatch.regex_matcher(self.path_regex)
+        return pathmatch.text_matcher(self.path)
 
 
 class StatusIn(Control):

@@ -6,13 +6,12 @@ import hmac
 import json
 import os
 import random
-import re
 import secrets
 import threading
 import time
 import uuid as uuidlib
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 import jwt
 
@@ -57,7 +56,8 @@ class Config:
 @dataclass
 class Fault:
     id: int
-    path: str
+    path: Optional[str] = None
+    path_regex: Optional[str] = None
     method: Optional[str] = None
     status: Optional[int] = None
     retry_after: Optional[int] = None
@@ -67,11 +67,12 @@ class Fault:
     probability: float = 1.0
     after: bool = False
     hits: int = 0
-    regex: re.Pattern = field(default=None, repr=False)
+    matches_path: Callable[[str], bool] = field(default=None, repr=False)
 
     def as_dict(self) -> dict:
         return {
-            "id": self.id, "method": self.method, "path": self.path, "status": self.status,
+            "id": self.id, "method": self.method, "path": self.path, "path_regex": self.path_regex,
+            "status": self.status,
             "retry_after": self.retry_after, "delay_ms": self.delay_ms, "drop": self.drop,
             "count": self.count, "probability": self.probability, "after": self.after, "hits": self.hits,
         }
@@ -252,7 +253,7 @@ class State:
             values = spec.model_dump()
             if values["method"]:
                 values["method"] = values["method"].upper()
-            fault = Fault(id=self._fault_ids, regex=re.compile(spec.path), **values)
+            fault = Fault(id=self._fault_ids, matches_path=spec.path_matcher(), **values)
             self.faults.append(fault)
             return fault.as_dict()
 
@@ -281,7 +282,7 @@ class State:
             for fault in self.faults:
                 if fault.method and fault.method != method:
                     continue
-                if not fault.regex.search(path):
+                if not fault.matches_path(path):
                     continue
                 if fault.probability < 1.0 and self._random.random() >= fault.probability:
                     continue

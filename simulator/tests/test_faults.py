@@ -116,7 +116,7 @@ def test_login_can_be_faulted(sim):
 
 
 def test_control_api_is_never_faulted(sim):
-    add_fault(sim, path=".*", status=500)
+    add_fault(sim, path_regex=".*", status=500)
     assert sim.ctl("GET", "/config").status_code == 200
     assert sim.api("GET", ECOSYSTEM_PATH).status_code == 500
     assert sim.ctl("DELETE", "/faults").status_code == 200
@@ -135,4 +135,57 @@ def test_control_api_is_never_faulted(sim):
 ])
 def test_invalid_fault_specs_get_400(sim, spec, field):
     assert_error(sim.ctl("POST", "/faults", json=spec), 400, field)
+    assert sim.ctl("GET", "/faults").json() == []
+
+
+@pytest.mark.parametrize("path,hit", [
+    ("devices", [True, True, False]),            # plain text, anywhere in the path
+    ("/devices$", [True, False, False]),         # $ anchors it at the end
+    ("^/v2/customers/", [True, True, True]),     # ^ at the start
+    ("^/v2" + DEVICES_PATH + "$", [True, False, False]),
+    ("^/devices", [False, False, False]),
+    ("a.b", [False, False, False]),              # a dot is a dot
+])
+def test_path_is_plain_text_with_optional_anchors(sim, path, hit):
+    thing = sim.api("POST", DEVICES_PATH, json=THING).json()
+    add_fault(sim, method="GET", path=path, status=500)
+    paths = [DEVICES_PATH, DEVICES_PATH + "/" + thing["uuid"], ECOSYSTEM_PATH]
+    assert [sim.api("GET", p).status_code == 500 for p in paths] == hit
+
+
+def test_path_regex_is_a_regular_expression(sim):
+    thing = sim.api("POST", DEVICES_PATH, json=THING).json()
+    fault = add_fault(sim, method="GET", path_regex="/devices/[0-9a-f-]{36}$", status=500)
+    assert (fault["path"], fault["path_regex"]) == (None, "/devices/[0-9a-f-]{36}$")
+    assert sim.api("GET", DEVICES_PATH + "/" + thing["uuid"]).status_code == 500
+    assert sim.api("GET", DEVICES_PATH).status_code == 200
+    assert sim.ctl("GET", "/faults").json()[0]["hits"] == 1
+
+
+def test_a_catastrophic_regex_answers_at_once(sim):
+    # Python's re needs hours for (a+)+b on 1,000 a's; the simulator's matcher is linear in the path
+    add_fault(sim, path_regex="(a+)+b", status=500)
+    add_fault(sim, path_regex="(.?){60}x", status=500)  # as many states at once as the size cap allows
+    started = time.monotonic()
+    for path in ("/" + "a" * 1000, "/" + "a" * 30, "/" + "a" * 1000 + "c"):
+        assert_error(sim.api("GET", path), 404)
+    assert sim.api("GET", "/aab").status_code == 500
+    assert sim.api("GET", "/" + "a" * 1000 + "x").status_code == 500
+    assert time.monotonic() - started < 3
+
+
+@pytest.mark.parametrize("spec,words", [
+    ({"path": ".*"}, ["path", "'*'", "path_regex"]),
+    ({"path": "/devices/[^/]+$"}, ["path", "'['", "path_regex"]),
+    ({"path": "^$"}, ["path", "anchors"]),
+    ({"path": "x", "path_regex": "x"}, ["path", "path_regex"]),
+    ({"path_regex": "("}, ["path_regex", "not a valid regular expression"]),
+    ({"path_regex": "(a)\\1"}, ["path_regex", "backreferences"]),
+    ({"path_regex": "(?=a)b"}, ["path_regex", "lookarounds"]),
+    ({"path_regex": "(?i)devices"}, ["path_regex", "flags"]),
+    ({"path_regex": "a" * 201}, ["path_regex", "longer than 200"]),
+    ({"path_regex": "(ab?){100}"}, ["path_regex", "too large"]),
+])
+def test_refused_paths_name_the_field_and_the_reason(sim, spec, words):
+    assert_error(sim.ctl("POST", "/faults", json=dict(spec, status=500)), 400, *words)
     assert sim.ctl("GET", "/faults").json() == []
