@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from acreto_sim import __version__, models
+from acreto_sim.control_guard import ControlGuard
 from acreto_sim.state import ApiError, State
 
 CUSTOMER = "/v2/customers/{customer}"
@@ -306,5 +307,6 @@ async def drop_connection(send) -> None:
         await asyncio.sleep(0)
 
 
-def create_app(state: State):
-    return SimMiddleware(create_api(state), state)
+def create_app(state: State, started_for: str = ""):
+    """The ASGI app; `started_for` is the --host, a Host that the control API accepts besides loopback."""
+    return ControlGuard(SimMiddleware(create_api(state), state), started_for)

@@ -84,7 +84,9 @@ class SimulatorProcess:
         return self.request(method, "/v2" + path, **kwargs)
 
     def ctl(self, method, path, **kwargs):
+        """A control API call; it takes only JSON, so every call says so, with or without a body."""
         kwargs.setdefault("token", "")
+        kwargs.setdefault("headers", {}).setdefault("Content-Type", "application/json")
         return self.request(method, "/_sim" + path, **kwargs)
 
     def login(self, username=USERNAME, password=None):

@@ -106,9 +106,10 @@ def thing_task(register, name, state="present", ignore_errors=False, **options):
 
 
 def ctl_task(sim, method, path, body=None):
-    """A uri task that calls the simulator's control API in the middle of a play."""
+    """A uri task that calls the simulator's control API in the middle of a play (it takes only JSON)."""
     task = {"name": "%s /_sim%s" % (method, path),
-            "ansible.builtin.uri": {"url": sim.url + "/_sim" + path, "method": method}}
+            "ansible.builtin.uri": {"url": sim.url + "/_sim" + path, "method": method,
+                                    "headers": {"Content-Type": "application/json"}}}
     if body is not None:
         task["ansible.builtin.uri"].update(body=body, body_format="json")
     return task

@@ -119,7 +119,10 @@ def honest_failure(proc):
 
 
 def call(sim, method, path, expected=200, **kwargs):
-    response = sim.request(method, path, **kwargs)
+    if path.startswith("/_sim/"):  # through ctl, which sends the JSON content type that the control API requires
+        response = sim.ctl(method, path[len("/_sim"):], **kwargs)
+    else:
+        response = sim.request(method, path, **kwargs)
     if response.status_code != expected:
         raise RuntimeError("%s %s returned %d: %s" % (method, path, response.status_code, response.text[:200]))
     return response.json() if response.text.strip() else None
