@@ -10,6 +10,7 @@ import sys
 from importlib import resources
 from typing import Optional
 
+from acreto_sim.control_guard import is_loopback
 from acreto_sim.files import write_atomically
 
 PROG = "acreto-sim"
@@ -74,7 +75,10 @@ def build_parser() -> Parser:
         description="Local simulator of the Acreto platform API v2. Prints its base URL on stdout when ready; "
                     "the API is under <url>/v2 and the control API under <url>/_sim.",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on; other than loopback only with "
+                        "--allow-remote (default: %(default)s)")
+    parser.add_argument("--allow-remote", action="store_true",
+                        help="allow a --host that other machines can reach (the simulator has no real security)")
     parser.add_argument("--port", type=_port, default=8080, help="port to listen on; 0 picks a free one "
                         "(default: %(default)s)")
     parser.add_argument("--commit-seconds", type=_non_negative_float, default=3.0, metavar="N",
@@ -95,8 +99,9 @@ def build_parser() -> Parser:
                         "(written atomically after each change); default: in memory")
     parser.add_argument("--seed", metavar="FILE", help="initial data, YAML or JSON, instead of the built-in "
                         "quick start data")
-    parser.add_argument("--password", help="password of the seeded users (default: $%s, else generated and "
-                        "printed on stderr)" % PASSWORD_ENV)
+    parser.add_argument("--password", help="password of the seeded users, visible to every user of the machine "
+                        "in ps: prefer $%s (default: $%s, else generated and printed on stderr)"
+                        % (PASSWORD_ENV, PASSWORD_ENV))
     parser.add_argument("--url-file", metavar="FILE", help="also write the base URL to this file when ready")
     parser.add_argument("--log-level", choices=LOG_LEVELS, default="warning", help="server log level on stderr "
                         "(default: %(default)s)")
@@ -196,6 +201,10 @@ def run(args) -> int:
         raise CliError("--tls-cert and --tls-key must be given together")
     if args.tls_cert:
         check_tls(args.tls_cert, args.tls_key)
+    remote = not is_loopback(args.host)
+    if remote and not args.allow_remote:
+        raise CliError("--host %s is reachable from other machines; add --allow-remote to listen there anyway"
+                       % args.host)
     if args.password is not None and not args.password:
         raise CliError("--password must not be empty")
     if args.url_file:
@@ -213,6 +222,11 @@ def run(args) -> int:
         sock.close()
         raise
     url = base_url("https" if args.tls_cert else "http", args.host, sock.getsockname()[1])
+    if remote:
+        sys.stderr.write("%s: warning: listening on %s: other machines can reach the API and the control API "
+                         "(/_sim), which needs no token%s\n"
+                         % (PROG, args.host, "" if args.tls_cert else "; without --tls-cert passwords and tokens "
+                            "travel in clear text"))
     if generated:
         for user in state.data["users"].values():
             if not user.get("password"):
@@ -236,7 +250,7 @@ def run(args) -> int:
                 ready()
 
     server = Server(uvicorn.Config(
-        create_app(state),
+        create_app(state, started_for=args.host),
         log_level=args.log_level,
         access_log=args.access_log,
         ssl_certfile=args.tls_cert,

@@ -276,3 +276,35 @@ def test_state_file_keeps_data_across_restarts(tmp_path):
     saved = json.loads(state.read_text())
     assert all(not eco["devices"] for eco in saved["ecosystems"].values()
                if eco["customer"] == CUSTOMER)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.10", "example.com"])
+def test_a_host_other_than_loopback_needs_allow_remote(main, host):
+    assert_one_line_error(main("--host", host, "--port", "0"), "--host %s" % host, "--allow-remote", code=1)
+
+
+def test_allow_remote_listens_with_a_warning_and_the_control_api_keeps_its_host_check(tmp_path):
+    sim = Sim(["--host", "0.0.0.0", "--allow-remote"], workdir=str(tmp_path)).start()
+    try:
+        assert sim.url.startswith("http://0.0.0.0:")
+        warnings = [line for line in sim.stderr().splitlines() if "warning" in line]
+        assert warnings == ["acreto-sim: warning: listening on 0.0.0.0: other machines can reach the API and the "
+                            "control API (/_sim), which needs no token; without --tls-cert passwords and tokens "
+                            "travel in clear text"], sim.stderr()
+        assert sim.login()
+        # the Host it was started for, and loopback, are served; a name that a rebinding page would use is not
+        assert sim.ctl("GET", "/config").status_code == 200
+        assert sim.ctl("GET", "/config", headers={"Host": "localhost"}).status_code == 200
+        assert_error(sim.ctl("GET", "/tokens", headers={"Host": "evil.example"}), 421)
+    finally:
+        assert sim.stop() == 0
+
+
+def test_loopback_hosts_need_no_allow_remote_and_print_no_warning(tmp_path):
+    sim = Sim(["--host", "localhost"], workdir=str(tmp_path)).start()
+    try:
+        assert sim.url.startswith("http://localhost:")
+        assert sim.login()
+        assert "warning" not in sim.stderr()
+    finally:
+        assert sim.stop() == 0
