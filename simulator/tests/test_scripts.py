@@ -59,3 +59,24 @@ def test_benchmark_refuses_addresses_off_loopback():
     result = subprocess.run([sys.executable, os.path.join(SCRIPTS, "bench.py"), "--url", "http://10.1.2.3:8080",
                              "--password", "x"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "only loopback" in result.stderr
+
+
+def readme_control_commands():
+    """The commands of the console block of README.md's "Control API" section."""
+    with open(os.path.join(os.path.dirname(SCRIPTS), "README.md"), encoding="utf-8") as handle:
+        section = handle.read().split("## Control API", 1)[1]
+    block = section.split("```console\n", 1)[1].split("```", 1)[0]
+    return [line[2:] for line in block.splitlines() if line.startswith("$ ")]
+
+
+def test_readme_control_api_examples_are_accepted(start_sim):
+    sim = start_sim()
+    commands = readme_control_commands()
+    assert sum("curl" in command for command in commands) >= 15, commands
+    # -f: curl fails on an HTTP error, such as the 415 of a write without the JSON content type
+    script = "\n".join(command.replace("SIM=http://127.0.0.1:8080", "SIM=" + sim.url).replace("curl -s ", "curl -sf ")
+                       for command in commands)
+    result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sim.ctl("GET", "/faults").json() == []  # added, then cleared by the block
+    assert sim.ctl("GET", "/config").json()["latency_ms"] == 25.0
