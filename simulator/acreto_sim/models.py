@@ -4,7 +4,9 @@ import datetime
 import re
 from typing import Annotated, Any, Optional
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator,
+)
 
 from acreto_sim import pathmatch
 
@@ -230,6 +232,10 @@ class Control(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
 
+# a fault's path field -> the function that builds its matcher (and refuses a bad pattern with a PatternError)
+PATH_MATCHERS = {"path": pathmatch.text_matcher, "path_regex": pathmatch.regex_matcher}
+
+
 class FaultIn(Control):
     method: Optional[str] = None
     path: Optional[str] = Field(default=None, min_length=1)
@@ -242,18 +248,11 @@ class FaultIn(Control):
     probability: Number = Field(default=1.0, ge=0.0, le=1.0)
     after: bool = False
 
-    @field_validator("path")
+    @field_validator("path", "path_regex")
     @classmethod
-    def _path(cls, value: Optional[str]) -> Optional[str]:
+    def _matchable(cls, value: Optional[str], info: ValidationInfo) -> Optional[str]:
         if value is not None:
-            pathmatch.text_matcher(value)
-        return value
-
-    @field_validator("path_regex")
-    @classmethod
-    def _path_regex(cls, value: Optional[str]) -> Optional[str]:
-        if value is not None:
-            pathmatch.regex_matcher(value)
+            PATH_MATCHERS[info.field_name](value)
         return value
 
     @model_validator(mode="after")
@@ -263,9 +262,8 @@ class FaultIn(Control):
         return self
 
     def path_matcher(self):
-        if self.path_regex is not None:
-            return pathmatch.regex_matcher(self.path_regex)
-        return pathmatch.text_matcher(self.path)
+        name = "path" if self.path is not None else "path_regex"
+        return PATH_MATCHERS[name](getattr(self, name))
 
 
 class StatusIn(Control):
