@@ -102,6 +102,37 @@ def test_connection_options_come_from_the_environment(api, run, monkeypatch):
     assert api.rsps.calls[0].request.url == other + "/auth/login"
 
 
+@pytest.mark.parametrize("endpoint, warned", [
+    ("http://api.acreto.test/v2", True),
+    ("HTTP://10.0.0.5:8080/v2", True),
+    ("http://127.0.0.1:8080/v2", False),
+    ("http://localhost:8080/v2", False),
+    ("http://[::1]:8080/v2", False),
+    ("https://api.acreto.test/v2", False),
+])
+def test_plain_http_to_another_host_warns(api, run, endpoint, warned):
+    api.rsps.add("POST", endpoint.lower() + "/auth/login", json=dict(accessToken=TOKEN, customers=[CUSTOMER]))
+    api.rsps.add("GET", endpoint.lower() + "/customers/%s/ecosystems" % CUSTOMER["uuid"], json=[ecosystem()])
+
+    result = run(acreto_ecosystem_info.main, endpoint=endpoint)
+
+    assert [e["name"] for e in result["ecosystems"]] == [ECO]
+    assert warnings(result) == (["endpoint %s is plain http:// to a host that is not this machine: the password and the "
+                                 "token cross the network unencrypted." % endpoint] if warned else [])
+
+
+@pytest.mark.parametrize("password, warned", [("7-chars", True), ("8-chars!", False)])
+def test_a_password_shorter_than_8_characters_warns(api, run, password, warned):
+    api.login()
+    api.ecosystems(ecosystem())
+
+    result = run(acreto_ecosystem_info.main, password=password)
+
+    assert [e["name"] for e in result["ecosystems"]] == [ECO]
+    assert warnings(result) == (["password is shorter than 8 characters: Ansible hides every occurrence of it in the "
+                                 "output, which also blanks out unrelated text that contains it."] if warned else [])
+
+
 def test_a_token_and_a_customer_uuid_need_no_login(api, run):
     api.ecosystems(ecosystem())
 
