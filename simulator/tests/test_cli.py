@@ -147,9 +147,9 @@ def test_other_bad_input(main, tmp_path):
 def test_help_and_version(main):
     result = main("--help")
     assert result.returncode == 0
-    for flag in ("--host", "--port", "--commit-seconds", "--token-ttl", "--latency-ms", "--latency-jitter-ms",
-                 "--login-expiry-field", "--tls-cert", "--tls-key", "--state", "--seed", "--password", "--url-file",
-                 "--log-level"):
+    for flag in ("--host", "--allow-remote", "--port", "--commit-seconds", "--token-ttl", "--latency-ms",
+                 "--latency-jitter-ms", "--login-expiry-field", "--tls-cert", "--tls-key", "--state", "--seed",
+                 "--password", "--url-file", "--log-level"):
         assert flag in result.stdout
     result = main("--version")
     assert result.returncode == 0 and re.match(r"^acreto-sim \d+\.\d+\.\d+$", result.stdout.strip())
