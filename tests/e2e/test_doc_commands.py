@@ -246,6 +246,7 @@ def check_watch(ctx):
     recaps(ctx.out, runs=1)
     assert '"method":"POST","path":"/v2/auth/login","status":200' in ctx.out, ctx.out[-3000:]
     assert re.search(r'"method":"POST","path":"/v2/customers/[^"]+/commits","status":204', ctx.out), ctx.out[-3000:]
+    assert '{"reset":true}' in ctx.out, ctx.out[-3000:]  # the control API took the reset
     url_file_removed(os.path.join(REPO, "build", "sim-url"))
 
 
@@ -309,7 +310,7 @@ RUN = {
         check_dev_with_simulator, after=[DEV_SETUP]),
     ("docs/development.md", "hack/with-simulator.sh bash -c 'cd extensions && molecule test -s things'"): Run(
         check_molecule, after=[DEV_SETUP]),
-    ("docs/development.md", "acreto-sim --port 0 --password secret --commit-seconds 1 --url-file build/sim-url &"): Run(
+    ("docs/development.md", "export ACRETO_SIM_PASSWORD=secret"): Run(
         check_watch, after=[DEV_SETUP]),
     ("docs/development.md", ".venv/bin/python -m pytest tests/e2e/test_tls.py -p no:cacheprovider"): Run(
         check_pytest),
@@ -360,6 +361,15 @@ def test_every_fenced_block_names_its_language():
     """A fence without a language could hide a shell recipe from this test."""
     bare = ["%s:%d" % (page, line) for page in PAGES for line, language, _text in fences(page) if not language]
     assert bare == []
+
+
+def test_no_example_starts_the_simulator_with_its_password_on_the_command_line():
+    """ps shows a process's arguments to every user of the machine: the examples use ACRETO_SIM_PASSWORD."""
+    starts = [(page, line) for page in PAGES + ["simulator/README.md"] for _number, language, text in fences(page)
+              if language in SHELL_LANGUAGES for line in text.splitlines() if re.search(r"\bacreto-sim\b", line)
+              and not line.lstrip().startswith("#")]
+    assert len(starts) >= 5, starts
+    assert [start for start in starts if "--password" in start[1]] == []
 
 
 @pytest.mark.parametrize("key", sorted(NOT_RUN), ids=lambda key: "%s: %s" % (key[0], key[1][:70]))
