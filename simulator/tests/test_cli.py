@@ -155,6 +155,14 @@ def test_help_and_version(main):
     assert result.returncode == 0 and re.match(r"^acreto-sim \d+\.\d+\.\d+$", result.stdout.strip())
 
 
+def readme_generated_password_lines():
+    """The lines that simulator/README.md shows for a generated password, with the password as PW."""
+    with open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")) as handle:
+        block = handle.read().split("a password is generated", 1)[1].split("```\n", 2)[1]
+    lines = block.splitlines()
+    return [line.rsplit(": ", 1)[0] + ": PW" for line in lines]
+
+
 def test_generated_password_ready_line_url_file_and_clean_stop(tmp_path):
     url_file = tmp_path / "url"
     sim = Sim(["--url-file", str(url_file)], password=None, workdir=str(tmp_path)).start()
@@ -164,6 +172,8 @@ def test_generated_password_ready_line_url_file_and_clean_stop(tmp_path):
         assert url_file.read_text() == sim.url + "\n"
         match = re.search(r"^acreto-sim: password for someone@somedomain\.com: (\S+)$", sim.stderr(), re.M)
         assert match, sim.stderr()
+        printed = re.findall(r"^acreto-sim: password for \S+: \S+$", sim.stderr(), re.M)
+        assert [line.replace(match.group(1), "PW") for line in printed] == readme_generated_password_lines()
         sim.password = match.group(1)
         sim.token = sim.login()
         assert sim.api("GET", ECOSYSTEM_PATH).status_code == 200
