@@ -193,8 +193,14 @@ changelog-lint: $(VENV_STAMP)
 importer: $(BUILD_FIRST)
 	hack/galaxy-importer.sh $(TARBALL)
 
+# The doc commands run `make build` and `make demo` in this checkout, which reinstall ./collections: they run alone
+# first. The other tests start a simulator per worker and work in their own temporary directories, so they run on
+# E2E_WORKERS pytest-xdist workers (most of their time is spent waiting on playbooks, commits and the simulator).
+E2E_SERIAL = tests/e2e/test_doc_commands.py
+E2E_WORKERS ?= 2
 e2e: debs $(BUILD_FIRST)
-	cd $(ROOT) && python -m pytest tests/e2e -p no:cacheprovider
+	cd $(ROOT) && python -m pytest $(E2E_SERIAL) -p no:cacheprovider
+	cd $(ROOT) && python -m pytest tests/e2e $(E2E_SERIAL:%=--ignore=%) -n $(E2E_WORKERS) -p no:cacheprovider --durations=10
 
 # The event source of extensions/eda under pytest-asyncio, against the simulator (not ansible-test units: it runs each
 # test in a fork of its own, so a simulator started for the session would be started again, and left, per test).
