@@ -164,19 +164,19 @@ def _missing_keys(item, required):
 
 
 def _kind_of(value):
-    """What a JSON value is, in words, for a message: 'an object (keys: data, total)', 'null', 'a string'."""
+    """What a JSON value is, in words, and its keys for an object: ('an object', 'keys: data, total'), ('null', None)."""
     if value is None:
-        return "null"
+        return "null", None
     if isinstance(value, dict):
         keys = ", ".join(sorted(str(key) for key in value)[:6])
-        return "an object (keys: %s)" % keys if keys else "an empty object"
+        return ("an object", "keys: " + keys) if keys else ("an empty object", None)
     if isinstance(value, list):
-        return "a list"
+        return "a list", None
     if isinstance(value, bool):
-        return "a boolean"
+        return "a boolean", None
     if isinstance(value, (int, float)):
-        return "a number"
-    return "a string"
+        return "a number", None
+    return "a string", None
 
 
 def _exception_chain(err):
@@ -416,10 +416,7 @@ class AcretoClient:
     def get_object(self, path, what, required=("uuid", "name")):
         """The object that GET path answers, with the required keys; raises AcretoError otherwise."""
         response, data = self._exchange("GET", path, None, None)
-        missing = _missing_keys(data, required)
-        if missing:
-            raise self._shape_error("GET", "/" + path.lstrip("/"), response,
-                                    "a %s (an object with %s)" % (what, " and ".join(required)), data, missing=missing)
+        self._check_object("GET", "/" + path.lstrip("/"), response, data, what, required)
         return data
 
     def _same_endpoint(self, shown, url):
@@ -435,18 +432,28 @@ class AcretoClient:
         if not isinstance(data, list):
             raise self._shape_error(method, shown, response, "a list of %ss" % what, data, prefix=prefix)
         for index, item in enumerate(data):
-            missing = _missing_keys(item, required)
-            if missing:
-                raise self._shape_error(method, shown, response, "a %s (an object with %s)" % (what, " and ".join(required)),
-                                        item, where="item %d" % (first_index + index), missing=missing, prefix=prefix)
+            self._check_object(method, shown, response, item, what, required, prefix, where="item %d" % (first_index + index))
+
+    def _check_object(self, method, shown, response, item, what, required, prefix="", where=None):
+        """Raise unless item is an object that has the required keys, each a non-empty string."""
+        missing = _missing_keys(item, required)
+        if missing:
+            raise self._shape_error(method, shown, response, "a %s (an object with %s)" % (what, " and ".join(required)),
+                                    item, where=where, missing=missing, prefix=prefix)
 
     def _shape_error(self, method, shown, response, expected, found, where=None, missing=None, prefix=""):
+        """'<METHOD> <path> returned <status> with <what came> where <what was expected> was expected (<details>)'."""
+        notes = [where] if where else []
         if missing and isinstance(found, dict):
             got = "%s without %s" % (expected.split(" (", 1)[0], " and ".join(missing))
         else:
-            kind = _kind_of(found) if found is not None or (response.text or "").strip() else "an empty body"
+            kind, keys = _kind_of(found)
+            if found is None and not (response.text or "").strip():
+                kind = "an empty body"
             got = "%s where %s was expected" % (kind, expected)
-        return AcretoError(f"{prefix}{method} {shown} returned {response.status_code} with {got}" + (f" ({where})" if where else ""),
+            notes += [keys] if keys else []
+        details = " (%s)" % "; ".join(notes) if notes else ""
+        return AcretoError(f"{prefix}{method} {shown} returned {response.status_code} with {got}{details}",
                            method=method, path=shown, status=response.status_code)
 
     def _exchange(self, method, path, body, params):

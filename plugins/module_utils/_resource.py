@@ -51,6 +51,7 @@ class AcretoResource:
     fields = {}  # option -> API field
     result_key = ""
     kind = ""  # for messages, e.g. "thing"
+    noun = ""  # how the API's objects are named in a message about an answer's shape, e.g. "Thing"
     zero = {}  # what the API stores for a field left out
     create_defaults = {}  # API fields a create gets when the option is not set
     required_on_create = ()
@@ -94,11 +95,20 @@ class AcretoResource:
     def label(self, obj=None):
         return "%s '%s'" % (self.kind, (obj or {}).get(self.identity_field) or self.params.get(self.identity) or self.params.get("uuid"))
 
+    @property
+    def required_keys(self):
+        """The keys that every object the API answers must have: the uuid and the identity."""
+        return ("uuid", self.identity_field)
+
     def get(self, uuid):
-        return self.scope.call("Reading %s with uuid '%s'" % (self.kind, uuid), "GET", "%s/%s" % (self.path, uuid.lower()), missing_ok=True)
+        """The object with this uuid, None when the API answers 404; an answer of another shape raises."""
+        return self.scope.read_object("Reading %s with uuid '%s'" % (self.kind, uuid), "%s/%s" % (self.path, uuid.lower()),
+                                      self.noun, self.required_keys, missing_ok=True)
 
     def list(self):
-        return self.scope.call("Listing the %ss of ecosystem '%s'" % (self.kind, self.scope.ecosystem_name), "GET", self.path) or []
+        """Every object, as one list (paged answers followed); an answer of another shape raises, null included."""
+        return self.scope.read_list("Listing the %ss of ecosystem '%s'" % (self.kind, self.scope.ecosystem_name), self.path,
+                                    self.noun, self.required_keys)
 
     def listing(self, objects=None):
         """A Listing of `objects`, or of the objects that one list request returns now."""
@@ -165,16 +175,22 @@ class AcretoResource:
         return obj
 
     def replacement(self, current, state):
-        """The object exactly as the options give it (state replaced), keeping the uuid of the current one."""
+        """The object exactly as the options give it (state replaced or overridden): the managed fields are reset to what
+        the options say, and the fields that no option manages (the uuid, and those of a newer API) are kept."""
         if current is not None:
             missing = [option for option in self.required_on_create if self.params.get(option) is None]
             if missing:
                 raise AcretoInputError("%s is required with state=%s, because %s is replaced as a whole."
                                        % (" and ".join(missing), state, self.label(current)))
         obj = self.wanted(None)
-        if current is not None:
-            obj["uuid"] = current["uuid"]
-        return obj
+        if current is None:
+            return obj
+        return dict(self.unmanaged(current), **obj)
+
+    def unmanaged(self, obj):
+        """The fields of obj that no option manages (its uuid, and those of a newer API): a PUT sends them back."""
+        managed = set(self.fields.values())
+        return {field: value for field, value in obj.items() if field not in managed}
 
     def as_options(self, obj):
         """An API object in the shape of the options, with its uuid."""

@@ -23,6 +23,9 @@ from ansible_collections.acreto.platform.plugins.module_utils._errors import (
 
 # The first re-read of a busy ecosystem comes after this many seconds; the pause then doubles.
 FIRST_POLL = 0.5
+# The keys that the collection relies on in the objects that the API answers.
+NAMED = ("uuid", "name")
+ECOSYSTEM_KEYS = ("uuid", "name", "status")
 
 
 def quoted(items, key="name"):
@@ -72,8 +75,20 @@ class AcretoScope:
 
     def call(self, action, method, path, body=None, missing_ok=False):
         """One request; an API error is raised led by `action`, except a 404 when missing_ok (then None)."""
+        return self._during(action, lambda: self.client.request(method, path, body=body), missing_ok)
+
+    def read_list(self, action, path, what, required=NAMED):
+        """The list that GET path answers, each item an object with the required keys; any other answer raises."""
+        return self._during(action, lambda: self.client.get_list(path, what, required))
+
+    def read_object(self, action, path, what, required=NAMED, missing_ok=False):
+        """The object that GET path answers, with the required keys; None for a 404 when missing_ok."""
+        return self._during(action, lambda: self.client.get_object(path, what, required), missing_ok)
+
+    @staticmethod
+    def _during(action, send, missing_ok=False):
         try:
-            return self.client.request(method, path, body=body)
+            return send()
         except AcretoError as err:
             if missing_ok and err.status == 404:
                 return None
@@ -112,9 +127,17 @@ class AcretoScope:
 
     def ecosystems(self):
         if self._ecosystems is None:
-            self._ecosystems = self.call("Listing the ecosystems of customer '%s'" % self.customer()["name"],
-                                         "GET", self.customer_path("ecosystems")) or []
+            self._ecosystems = self.list_ecosystems()
         return self._ecosystems
+
+    def list_ecosystems(self):
+        """The ecosystems of the customer as listed now (not kept)."""
+        return self.read_list("Listing the ecosystems of customer '%s'" % self.customer()["name"],
+                              self.customer_path("ecosystems"), "ecosystem", ECOSYSTEM_KEYS)
+
+    def _read_ecosystem(self, name, uuid, missing_ok=False):
+        return self.read_object("Reading ecosystem '%s'" % name, self.customer_path("ecosystems/%s" % uuid.lower()),
+                                "ecosystem", ECOSYSTEM_KEYS, missing_ok=missing_ok)
 
     def ecosystem(self):
         """The ecosystem asked for, as listed or as last read (with its status).
@@ -125,8 +148,7 @@ class AcretoScope:
         if self._ecosystem is None:
             wanted = self.wanted_ecosystem
             if is_uuid(wanted) and self._ecosystems is None:
-                self._ecosystem = self.call("Reading ecosystem '%s'" % wanted, "GET",
-                                            self.customer_path("ecosystems/%s" % wanted.lower()), missing_ok=True)
+                self._ecosystem = self._read_ecosystem(wanted, wanted, missing_ok=True)
             if self._ecosystem is None:
                 self._ecosystem = pick("ecosystem", wanted, self.ecosystems(), "for customer '%s'" % self.customer()["name"])
         return self._ecosystem
@@ -139,15 +161,15 @@ class AcretoScope:
         return self.customer_path("ecosystems/%s%s" % (self.ecosystem()["uuid"], suffix and "/" + suffix))
 
     def read_ecosystem(self):
-        self._ecosystem = self.call("Reading ecosystem '%s'" % self.ecosystem_name, "GET", self.ecosystem_path())
+        self._ecosystem = self._read_ecosystem(self.ecosystem_name, self.ecosystem()["uuid"])
         return self._ecosystem
 
     # --- profile groups ---
 
     def groups(self):
         if self._groups is None:
-            self._groups = self.call("Listing the profile groups of ecosystem '%s'" % self.ecosystem_name,
-                                     "GET", self.ecosystem_path("groups")) or []
+            self._groups = self.read_list("Listing the profile groups of ecosystem '%s'" % self.ecosystem_name,
+                                          self.ecosystem_path("groups"), "profile group")
         return self._groups
 
     def profile_group_uuid(self, wanted, listed=True):

@@ -55,6 +55,7 @@ class Thing(AcretoResource):
               "profile_group": "profileGroup", "expiry": "expiry"}
     result_key = "thing"
     kind = "thing"
+    noun = "Thing"
     zero = {"assetValue": 0, "category": "", "type": "", "expiry": {"time": "0001-01-01T00:00:00.000Z", "type": ""}}
     create_defaults = {"type": "device"}
     required_on_create = ("profile_group",)

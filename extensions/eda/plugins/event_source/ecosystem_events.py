@@ -110,6 +110,9 @@ notes:
     expires.
   - Bad options, an unknown customer or ecosystem, and a login that is refused end the source with one line
     that names the problem; an API that cannot be reached does not.
+  - An answer of an unexpected shape (a list of ecosystems that is not a list, an ecosystem without a status, a
+    body that is not JSON) does not end the source either. It is logged as one line that names the request and
+    counts as a failed poll, with C(api_unreachable), and the source polls again.
   - The platform stages changes; see M(acreto.platform.acreto_commit).
 author:
   - Acreto Platform Collection contributors (@acreto)
@@ -267,8 +270,7 @@ class EcosystemWatch:
         """The watched ecosystems as listed now and, with watch_things, the Things of each."""
         customer = self.scope.customer()
         self.customer = {"name": customer.get("name"), "uuid": customer.get("uuid")}
-        listed = self.scope.call("Listing the ecosystems of customer '%s'" % customer["name"], "GET",
-                                 self.scope.customer_path("ecosystems")) or []
+        listed = self.scope.list_ecosystems()
         if self.watched is None and self.options["ecosystems"]:
             where = "for customer '%s'" % customer["name"]
             self.watched = [pick("ecosystem", wanted, listed, where)["uuid"] for wanted in self.options["ecosystems"]]
@@ -323,7 +325,7 @@ class EcosystemWatch:
         events = []
         if self.outage is None:
             self.outage = {"since": time.monotonic(), "polls": 0}
-            log.warning("%s: the Acreto API cannot be reached: %s", NAME, err)
+            log.warning("%s: a poll of the Acreto API failed: %s", NAME, err)
             events.append(self.event("api_unreachable", None, error=str(err), status=err.status))
         self.outage["polls"] += 1
         interval = self.options["interval"]
