@@ -33,6 +33,29 @@ async def parse_body(request: Request, model: type):
         raise ApiError(400, models.describe_errors(err)) from None
 
 
+async def parse_thing(request: Request, state: State) -> tuple:
+    """The body of a POST or PUT of a Thing, and the values it gives to the extra fields of a newer API."""
+    body = await parse_body(request, models.ThingIn)
+    raw = json.loads(await request.body())
+    extras = {name: raw[name] for name in state.config.thing_extra_fields if name in raw}
+    return body, extras
+
+
+def paged(request: Request, items: list, page_size: int) -> JSONResponse:
+    """A list answer; with a page size, one page of it (?page=N, from 1) and a Link rel="next" to the next one."""
+    if not page_size:
+        return JSONResponse(items)
+    try:
+        page = max(1, int(request.query_params.get("page", "1")))
+    except ValueError:
+        raise ApiError(400, "page: must be a whole number from 1") from None
+    start = (page - 1) * page_size
+    headers = {}
+    if start + page_size < len(items):
+        headers["Link"] = '<%s?page=%d>; rel="next"' % (request.url.path, page + 1)
+    return JSONResponse(items[start:start + page_size], headers=headers)
+
+
 def create_api(state: State) -> FastAPI:
     api = FastAPI(
         title="Acreto API v2 simulator",
@@ -92,7 +115,7 @@ def create_api(state: State) -> FastAPI:
     @api.get(CUSTOMER + "/ecosystems", response_model=list[models.Ecosystem])
     async def list_ecosystems(request: Request):
         p = request.path_params
-        return JSONResponse(state.list_ecosystems(user_of(request), p["customer"]))
+        return paged(request, state.list_ecosystems(user_of(request), p["customer"]), state.config.page_size)
 
     @api.get(ECOSYSTEM, response_model=models.Ecosystem)
     async def get_ecosystem(request: Request):
@@ -102,20 +125,20 @@ def create_api(state: State) -> FastAPI:
     @api.get(ECOSYSTEM + "/groups", response_model=list[models.Group])
     async def list_groups(request: Request):
         p = request.path_params
-        return JSONResponse(state.list_groups(user_of(request), p["customer"], p["ecosystem"]))
+        return paged(request, state.list_groups(user_of(request), p["customer"], p["ecosystem"]), state.config.page_size)
 
     @api.get(ECOSYSTEM + "/devices", response_model=list[models.Thing])
     async def list_devices(request: Request):
         p = request.path_params
-        return JSONResponse(state.list_devices(user_of(request), p["customer"], p["ecosystem"]))
+        return paged(request, state.list_devices(user_of(request), p["customer"], p["ecosystem"]), state.config.page_size)
 
     @api.post(ECOSYSTEM + "/devices", response_model=models.Thing, status_code=201)
     async def create_device(request: Request):
         p = request.path_params
         user = user_of(request)
         state.get_ecosystem(user, p["customer"], p["ecosystem"])  # 404 before 400
-        body = await parse_body(request, models.ThingIn)
-        return JSONResponse(state.create_device(user, p["customer"], p["ecosystem"], body), status_code=201)
+        body, extras = await parse_thing(request, state)
+        return JSONResponse(state.create_device(user, p["customer"], p["ecosystem"], body, extras), status_code=201)
 
     @api.get(ECOSYSTEM + "/devices/{device}", response_model=models.Thing)
     async def get_device(request: Request):
@@ -127,8 +150,8 @@ def create_api(state: State) -> FastAPI:
         p = request.path_params
         user = user_of(request)
         state.get_device(user, p["customer"], p["ecosystem"], p["device"])  # 404 before 400
-        body = await parse_body(request, models.ThingIn)
-        return JSONResponse(state.replace_device(user, p["customer"], p["ecosystem"], p["device"], body))
+        body, extras = await parse_thing(request, state)
+        return JSONResponse(state.replace_device(user, p["customer"], p["ecosystem"], p["device"], body, extras))
 
     @api.delete(ECOSYSTEM + "/devices/{device}", status_code=204)
     async def delete_device(request: Request):
@@ -165,8 +188,8 @@ def create_api(state: State) -> FastAPI:
     @api.post("/_sim/faults")
     async def add_fault(request: Request):
         spec = await parse_body(request, models.FaultIn)
-        if spec.status is None and not spec.drop and not spec.delay_ms:
-            raise ApiError(400, "status: give a status, drop: true or a delay_ms")
+        if spec.status is None and not spec.drop and not spec.delay_ms and spec.body is None and not spec.headers:
+            raise ApiError(400, "status: give a status, drop: true, a delay_ms, a body or headers")
         return state.add_fault(spec)
 
     @api.delete("/_sim/faults")
@@ -247,7 +270,7 @@ class SimMiddleware:
                 await self.app(scope, receive, hold)
                 if fault.delay_ms:
                     await asyncio.sleep(fault.delay_ms / 1000.0)
-                if not fault.drop and fault.status is None:
+                if not fault.drop and not fault.answers:
                     for message in held:
                         if message["type"] == "http.response.start":
                             status = message["status"]
@@ -255,7 +278,7 @@ class SimMiddleware:
                     return
             elif fault.delay_ms:
                 await asyncio.sleep(fault.delay_ms / 1000.0)
-                if not fault.drop and fault.status is None:
+                if not fault.drop and not fault.answers:
                     sent = []
 
                     async def send_delayed(message):
@@ -269,22 +292,30 @@ class SimMiddleware:
             if fault.drop:
                 await drop_connection(send)
                 return
-            status = fault.status
-            await send_fault(send, fault.status, fault.retry_after)
+            status = 200 if fault.status is None else fault.status
+            await send_fault(send, status, fault)
         finally:
             if logged:
                 self.state.log_request(method, path, status)
 
 
-async def send_fault(send, status: int, retry_after: Optional[int]) -> None:
+async def send_fault(send, status: int, fault) -> None:
+    """The answer of a fault: its body (a string as it is, another value as JSON) or the simulator's error, its headers."""
     body = b""
     headers = []
     if status not in (204, 304) and status >= 200:
-        body = json.dumps({"code": status, "message": "fault injected by the simulator"}).encode()
-        headers.append((b"content-type", b"application/json"))
+        if fault.body is None:
+            body = json.dumps({"code": status, "message": "fault injected by the simulator"}).encode()
+        elif isinstance(fault.body, str):
+            body = fault.body.encode()
+        else:
+            body = json.dumps(fault.body).encode()
+        if fault.body is None or fault.body != "":
+            headers.append((b"content-type", (fault.content_type or "application/json").encode()))
     headers.append((b"content-length", str(len(body)).encode()))
-    if retry_after is not None:
-        headers.append((b"retry-after", str(retry_after).encode()))
+    if fault.retry_after is not None:
+        headers.append((b"retry-after", str(fault.retry_after).encode()))
+    headers.extend((name.lower().encode(), value.encode()) for name, value in fault.headers.items())
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body, "more_body": False})
 

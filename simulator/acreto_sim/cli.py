@@ -1,6 +1,7 @@
 """Command line: acreto-sim [--host H] [--port P] ..."""
 
 import argparse
+import json
 import os
 import secrets
 import signal
@@ -47,14 +48,40 @@ def _milliseconds(text: str) -> float:
     return value
 
 
-def _positive_int(text: str) -> int:
+def _whole_number(minimum: int):
+    """An argparse type: a whole number of at least `minimum`."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError("%r is not a whole number" % text) from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError("%r must be %d or more" % (text, minimum))
+        return value
+
+    return parse
+
+
+_positive_int = _whole_number(1)
+_non_negative_int = _whole_number(0)
+
+
+THING_FIELDS = ("uuid", "name", "profileGroup", "type", "category", "assetValue", "expiry")
+
+
+def _extra_field(text: str) -> tuple:
+    """NAME=JSON: a field of a newer API and its default value."""
+    name, sep, default = text.partition("=")
+    name = name.strip()
+    if not sep or not name:
+        raise argparse.ArgumentTypeError("%r is not NAME=JSON_DEFAULT" % text)
+    if name in THING_FIELDS:
+        raise argparse.ArgumentTypeError("%r: %s is a field of every Thing already" % (text, name))
     try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("%r is not a whole number" % text) from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("%r must be 1 or more" % text)
-    return value
+        return name, json.loads(default)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError("%r: the default is not JSON (%s)" % (text, err)) from None
 
 
 def _port(text: str) -> int:
@@ -91,6 +118,12 @@ def build_parser() -> Parser:
     parser.add_argument("--latency-jitter-ms", type=_milliseconds, default=0.0, metavar="MS",
                         help="vary each request's delay by up to this many milliseconds either way, uniformly; "
                         "never below 0 (default: 0)")
+    parser.add_argument("--page-size", type=_non_negative_int, default=0, metavar="N",
+                        help="answer lists N items a page, with an RFC 8288 Link rel=\"next\" header to the next "
+                        "page (?page=2, ...); 0 answers each list whole (default: 0)")
+    parser.add_argument("--thing-extra-field", type=_extra_field, action="append", default=[], metavar="NAME=JSON",
+                        help="model a newer API: Things store, return and accept the field NAME, which takes the "
+                        "JSON value when a POST or PUT leaves it out (repeatable)")
     parser.add_argument("--login-expiry-field", action="store_true",
                         help="add the token lifetime as 'expiry' to the login response")
     parser.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this PEM certificate (chain)")
@@ -186,7 +219,8 @@ def load_state(args, password: str):
     seed_data = load_seed(args.seed)
     config = Config(commit_seconds=args.commit_seconds, token_ttl=args.token_ttl,
                     login_expiry_field=args.login_expiry_field, latency_ms=args.latency_ms,
-                    latency_jitter_ms=args.latency_jitter_ms)
+                    latency_jitter_ms=args.latency_jitter_ms, page_size=args.page_size,
+                    thing_extra_fields=dict(args.thing_extra_field))
     try:
         return State(seed_data, password, config, state_file=args.state, request_log_max=args.request_log_max)
     except SeedError as err:

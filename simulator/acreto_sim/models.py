@@ -247,6 +247,10 @@ class FaultIn(Control):
     count: Optional[int] = Field(default=None, ge=1)
     probability: Number = Field(default=1.0, ge=0.0, le=1.0)
     after: bool = False
+    # the answer's body instead of the API's: a string is sent as it is, any other JSON value as JSON
+    body: Optional[Any] = None
+    content_type: Optional[str] = Field(default=None, min_length=1)
+    headers: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("path", "path_regex")
     @classmethod
@@ -278,6 +282,7 @@ class ConfigIn(Control):
     login_expiry_field: Optional[bool] = None
     latency_ms: Optional[Number] = Field(default=None, ge=0, le=DELAY_MAX_MS)
     latency_jitter_ms: Optional[Number] = Field(default=None, ge=0, le=DELAY_MAX_MS)
+    page_size: Optional[int] = Field(default=None, ge=0)
 
 
 def describe_errors(err: ValidationError) -> str:

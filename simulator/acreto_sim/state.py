@@ -11,7 +11,7 @@ import threading
 import time
 import uuid as uuidlib
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 import jwt
 
@@ -42,6 +42,10 @@ class Config:
     # the round trip of a network: every /v2 request waits latency_ms, give or take up to latency_jitter_ms
     latency_ms: float = 0.0
     latency_jitter_ms: float = 0.0
+    # lists answer at most this many items a page, with a Link rel="next" header to the next page; 0: one page
+    page_size: int = 0
+    # fields of a newer API that Things store, return and accept, each with the value it takes when left out
+    thing_extra_fields: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {
@@ -50,6 +54,8 @@ class Config:
             "login_expiry_field": self.login_expiry_field,
             "latency_ms": self.latency_ms,
             "latency_jitter_ms": self.latency_jitter_ms,
+            "page_size": self.page_size,
+            "thing_extra_fields": copy.deepcopy(self.thing_extra_fields),
         }
 
 
@@ -66,6 +72,9 @@ class Fault:
     count: Optional[int] = None
     probability: float = 1.0
     after: bool = False
+    body: Any = None
+    content_type: Optional[str] = None
+    headers: dict = field(default_factory=dict)
     hits: int = 0
     matches_path: Callable[[str], bool] = field(default=None, repr=False)
 
@@ -74,8 +83,14 @@ class Fault:
             "id": self.id, "method": self.method, "path": self.path, "path_regex": self.path_regex,
             "status": self.status,
             "retry_after": self.retry_after, "delay_ms": self.delay_ms, "drop": self.drop,
-            "count": self.count, "probability": self.probability, "after": self.after, "hits": self.hits,
+            "count": self.count, "probability": self.probability, "after": self.after, "body": self.body,
+            "content_type": self.content_type, "headers": dict(self.headers), "hits": self.hits,
         }
+
+    @property
+    def answers(self) -> bool:
+        """Whether the fault answers in place of the API (with its status, or its own body or headers)."""
+        return self.status is not None or self.body is not None or bool(self.headers)
 
 
 def seed_to_data(seed: models.Seed) -> dict:
@@ -410,9 +425,20 @@ class State:
         with self.lock:
             return [dict(g) for g in self._ecosystem(user, customer, ecosystem)["groups"]]
 
+    def _thing_view(self, thing: dict) -> dict:
+        """A stored Thing as the API answers it: with every extra field, at its default when it was never set."""
+        return copy.deepcopy(dict(self.config.thing_extra_fields, **thing))
+
+    def _stored_thing(self, body: models.ThingIn, extras: dict, did: str) -> dict:
+        """What a POST or PUT stores: the body, and every extra field at its value in the body or at its default."""
+        thing = body.to_thing(did)
+        for name, default in self.config.thing_extra_fields.items():
+            thing[name] = copy.deepcopy(extras.get(name, default))
+        return thing
+
     def list_devices(self, user: dict, customer: str, ecosystem: str) -> list:
         with self.lock:
-            return [copy.deepcopy(d) for d in self._ecosystem(user, customer, ecosystem)["devices"].values()]
+            return [self._thing_view(d) for d in self._ecosystem(user, customer, ecosystem)["devices"].values()]
 
     def get_device(self, user: dict, customer: str, ecosystem: str, device: str) -> dict:
         with self.lock:
@@ -420,7 +446,7 @@ class State:
             thing = eco["devices"].get(device.lower())
             if thing is None:
                 raise ApiError(404, "device %s not found" % device)
-            return copy.deepcopy(thing)
+            return self._thing_view(thing)
 
     @staticmethod
     def _writable(eco: dict, what: str) -> None:
@@ -439,17 +465,18 @@ class State:
             eco["status"] = PENDING
         self._save()
 
-    def create_device(self, user: dict, customer: str, ecosystem: str, body: models.ThingIn) -> dict:
+    def create_device(self, user: dict, customer: str, ecosystem: str, body: models.ThingIn, extras: dict) -> dict:
         with self.lock:
             eco = self._ecosystem(user, customer, ecosystem)
             self._check_group(eco, body)
             self._writable(eco, "create a device")
             did = str(uuidlib.uuid4())
-            eco["devices"][did] = body.to_thing(did)
+            eco["devices"][did] = self._stored_thing(body, extras, did)
             self._changed(eco)
-            return copy.deepcopy(eco["devices"][did])
+            return self._thing_view(eco["devices"][did])
 
-    def replace_device(self, user: dict, customer: str, ecosystem: str, device: str, body: models.ThingIn) -> dict:
+    def replace_device(self, user: dict, customer: str, ecosystem: str, device: str, body: models.ThingIn,
+                       extras: dict) -> dict:
         with self.lock:
             eco = self._ecosystem(user, customer, ecosystem)
             did = device.lower()
@@ -457,9 +484,9 @@ class State:
                 raise ApiError(404, "device %s not found" % device)
             self._check_group(eco, body)
             self._writable(eco, "update a device")
-            eco["devices"][did] = body.to_thing(did)
+            eco["devices"][did] = self._stored_thing(body, extras, did)
             self._changed(eco)
-            return copy.deepcopy(eco["devices"][did])
+            return self._thing_view(eco["devices"][did])
 
     def delete_device(self, user: dict, customer: str, ecosystem: str, device: str) -> None:
         with self.lock:

@@ -111,7 +111,8 @@ def test_login_expiry_field_flag(start_sim):
     assert sorted(body) == ["accessToken", "customers", "expiry"]
     assert body["expiry"] == 900
     assert sim.ctl("GET", "/config").json() == {"commit_seconds": 3.0, "token_ttl": 900, "login_expiry_field": True,
-                                                "latency_ms": 0.0, "latency_jitter_ms": 0.0}
+                                                "latency_ms": 0.0, "latency_jitter_ms": 0.0, "page_size": 0,
+                                                "thing_extra_fields": {}}
 
 
 def test_login_expiry_field_can_be_switched_at_run_time(sim):

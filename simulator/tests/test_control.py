@@ -15,7 +15,8 @@ def test_reset_restores_seed_data_status_config_faults_and_log(sim):
     assert sim.ctl("GET", "/requests").json() == []
     assert sim.ctl("GET", "/faults").json() == []
     assert sim.ctl("GET", "/config").json() == {"commit_seconds": 1.0, "token_ttl": 600, "login_expiry_field": False,
-                                                "latency_ms": 0.0, "latency_jitter_ms": 0.0}
+                                                "latency_ms": 0.0, "latency_jitter_ms": 0.0, "page_size": 0,
+                                                "thing_extra_fields": {}}
     assert sim.api("GET", DEVICES_PATH).json() == []
     assert sim.api("GET", ECOSYSTEM_PATH).json()["status"] == "ok"
 
@@ -62,9 +63,12 @@ def test_config_patch_validates(sim):
     assert_error(sim.ctl("PATCH", "/config", json={"token_ttl": 0}), 400, "token_ttl")
     assert_error(sim.ctl("PATCH", "/config", json={"token_ttl": "5"}), 400, "token_ttl")
     assert_error(sim.ctl("PATCH", "/config", json={"speed": 5}), 400, "speed")
+    assert_error(sim.ctl("PATCH", "/config", json={"page_size": -1}), 400, "page_size")
+    assert_error(sim.ctl("PATCH", "/config", json={"thing_extra_fields": {}}), 400, "thing_extra_fields")
     response = sim.ctl("PATCH", "/config", json={"commit_seconds": 2})
     assert response.json() == {"commit_seconds": 2.0, "token_ttl": 600, "login_expiry_field": False,
-                               "latency_ms": 0.0, "latency_jitter_ms": 0.0}
+                               "latency_ms": 0.0, "latency_jitter_ms": 0.0, "page_size": 0,
+                                                "thing_extra_fields": {}}
     assert sim.ctl("GET", "/config").json()["commit_seconds"] == 2.0
 
 
