@@ -179,6 +179,11 @@ def _kind_of(value):
     return "a string", None
 
 
+def _a(noun):
+    """The noun with its indefinite article: 'a Thing', 'an ecosystem'."""
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
 def _exception_chain(err):
     """The exception and everything it wraps (args, .reason, causes), outermost first."""
     seen = []
@@ -438,7 +443,7 @@ class AcretoClient:
         """Raise unless item is an object that has the required keys, each a non-empty string."""
         missing = _missing_keys(item, required)
         if missing:
-            raise self._shape_error(method, shown, response, "a %s (an object with %s)" % (what, " and ".join(required)),
+            raise self._shape_error(method, shown, response, "%s (an object with %s)" % (_a(what), " and ".join(required)),
                                     item, where=where, missing=missing, prefix=prefix)
 
     def _shape_error(self, method, shown, response, expected, found, where=None, missing=None, prefix=""):

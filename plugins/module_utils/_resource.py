@@ -259,11 +259,16 @@ class AcretoResource:
         client = self.scope.client
         if current is None:
             created = client.request("POST", self.path, body=self.body(wanted))
-            return created or self.only_one(wanted[self.identity_field], self.list()) or wanted
+            return self.written(created) or self.only_one(wanted[self.identity_field], self.list()) or wanted
         if wanted is None:
             client.request("DELETE", "%s/%s" % (self.path, current["uuid"]))
             return {}
-        return client.request("PUT", "%s/%s" % (self.path, current["uuid"]), body=self.body(wanted)) or wanted
+        return self.written(client.request("PUT", "%s/%s" % (self.path, current["uuid"]), body=self.body(wanted))) or wanted
+
+    @staticmethod
+    def written(answer):
+        """The object that a write answered, or None when the answer is not one (empty, or of another shape)."""
+        return answer if isinstance(answer, dict) and isinstance(answer.get("uuid"), str) else None
 
     def try_write(self, action, current, wanted):
         """Send the one write, led by `action` in any error. Another try only where the earlier ones cannot have been applied:
