@@ -181,7 +181,7 @@ def test_generated_password_ready_line_url_file_and_clean_stop(tmp_path):
         assert sim.ctl("GET", "/config").json() == {"commit_seconds": 3.0, "token_ttl": 600,
                                                     "login_expiry_field": False, "latency_ms": 0.0,
                                                     "latency_jitter_ms": 0.0, "page_size": 0,
-                                                "thing_extra_fields": {}}
+                                                    "thing_extra_fields": {}}
         assert sim.proc.stdout.read(0) == ""
     finally:
         assert sim.stop() == 0
