@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 import re
 import subprocess
 
@@ -168,6 +169,17 @@ def test_every_malformed_answer_fails_in_one_line_that_names_the_request_and_not
     assert problems == []
     assert sim.ctl("GET", "/faults").json() == []  # every fault answered the request it was meant for
     assert writes(log_of(sim)) == []
+    messages = [result.get("msg") or "" for result in results.values()]
+    assert [quoted for quoted in documented_messages() if not any(re.fullmatch(quoted, msg) for msg in messages)] == []
+
+
+def documented_messages():
+    """The messages in the table of the section "Unexpected answers" of docs/reliability.md, as patterns ("…": anything)."""
+    with open(os.path.join(REPO, "docs", "reliability.md"), encoding="utf-8") as handle:
+        section = handle.read().split("## Unexpected answers", 1)[1].split("\n## ", 1)[0]
+    quoted = [row.rsplit("| `", 1)[1].rsplit("` |", 1)[0] for row in section.splitlines() if row.startswith("| ") and " failed: " in row]
+    assert len(quoted) >= 5, quoted
+    return [".*?".join(re.escape(part) for part in text.split("…")) for text in quoted]
 
 
 # --- lists answered page by page -------------------------------------------------------------------
