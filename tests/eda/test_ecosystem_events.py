@@ -261,3 +261,27 @@ async def test_options_win_over_the_environment(sim, credentials, start_source, 
     monkeypatch.setenv("ACRETO_PASSWORD", "not the password")
     source = start_source(dict(credentials, interval=FAST, emit_initial=True))
     assert (await source.next())["type"] == "initial_status"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("fault, words", [
+    ({"path": "/ecosystems$", "body": {"data": [], "total": 0}},
+     "GET %s returned 200 with an object where a list of ecosystems was expected (keys: data, total)" % ECOSYSTEMS),
+    ({"path": "/ecosystems$", "body": "null"}, "GET %s returned 200 with null where a list of ecosystems was expected" % ECOSYSTEMS),
+    ({"path": "/ecosystems$", "body": [{"uuid": DOC, "name": "Documentation Ecosystem"}]},
+     "GET %s returned 200 with an ecosystem without status (item 0)" % ECOSYSTEMS),
+    ({"path": "/devices$", "body": ["cam-01"]},
+     "GET %s returned 200 with a string where a Thing (an object with uuid and name) was expected (item 0)" % DEVICES),
+])
+async def test_a_malformed_answer_is_logged_and_the_source_goes_on(sim, credentials, start_source, caplog, fault, words):
+    source = start_source(dict(credentials, interval=FAST, watch_things=True, ecosystems=[DOC]))
+    await source.quiet(2 * FAST)
+    ctl(sim, "POST", "/faults", dict(fault, method="GET", count=2))
+    down = await source.next()
+    assert down["type"] == "api_unreachable" and words in down["error"] and "\n" not in down["error"]
+    assert [record.getMessage() for record in caplog.records if words in record.getMessage()] == [
+        "acreto.platform.ecosystem_events: a poll of the Acreto API failed: " + down["error"]]
+    back = await source.next(timeout=10)
+    assert back["type"] == "api_recovered" and back["failed_polls"] == 2
+    set_status(sim, status="ecosystem_error")
+    assert (await source.next())["status"] == "ecosystem_error"
