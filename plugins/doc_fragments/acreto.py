@@ -66,6 +66,11 @@ notes:
     expires during a long run.
   - Errors name what was tried, the request, the HTTP status and the API's own message.
     They never contain the password or the token.
+  - Answers are checked before they are used. A list must be a list (one answered page by page through an RFC 8288
+    C(Link) header with C(rel="next") is read to its end, up to 1000 pages, on the same endpoint), each customer,
+    profile group and Thing must have C(uuid) and C(name), and each ecosystem C(status) as well. An answer of
+    another shape (C(null), an object, an HTML page) fails the task with one line that names the request, before
+    any write.
 """
 
     # Every module but acreto_auth, which a token cannot log in.

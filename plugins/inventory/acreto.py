@@ -14,7 +14,11 @@ description:
   - Makes one inventory host of each Thing (device) of the ecosystems of an Acreto customer.
   - Uses a YAML configuration file whose name ends in C(acreto.yml) or C(acreto.yaml).
   - One login, one list of the ecosystems, then one list of the profile groups and one list of the Things per
-    ecosystem, several ecosystems at a time. Filters cost no request.
+    ecosystem, several ecosystems at a time. Filters cost no request. A list answered page by page through an
+    RFC 8288 C(Link) header with C(rel="next") is read to its end, up to 1000 pages.
+  - An answer of another shape than the API's (a list answered as an object or as C(null), an ecosystem without
+    C(status), a Thing without C(uuid) or C(name), an HTML page) fails the inventory with one line that names the
+    request.
   - Each host is in the group of its ecosystem, C(acreto_<ecosystem>), through the group of its profile group,
     C(acreto_<ecosystem>_<profile group>). A group name is the name in lower case, with every run of characters
     other than letters and digits made one C(_), for example C(acreto_lab_ecosystem_profile_group_1).

@@ -15,7 +15,8 @@ description:
   - Makes sure a Thing (a device) exists in an ecosystem with the given fields, or does not exist.
   - A Thing is found by O(name) within the ecosystem, or by O(uuid) when one is given, which allows renaming it.
   - An update merges the options that were set over the current Thing and sends the whole Thing,
-    because the API replaces a Thing in its entirety. Fields that are not mentioned are kept.
+    because the API replaces a Thing in its entirety. Fields that are not mentioned are kept, those that no option
+    manages (fields of a newer API) included.
   - A Thing that is already as wanted gets no write request.
 options:
   name:

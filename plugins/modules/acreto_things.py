@@ -86,7 +86,8 @@ options:
     description:
       - V(merged) creates the listed Things that do not exist and updates the others; fields that are not
         given keep their current value.
-      - V(replaced) makes each listed Thing exactly as given; fields that are not given get their empty value.
+      - V(replaced) makes each listed Thing exactly as given; fields of the options that are not given get their empty
+        value. Fields that no option manages (those of a newer API) are kept and sent back as they are.
       - V(overridden) is V(replaced), and also deletes the Things that are not listed, within O(profile_group) when it is given.
       - V(deleted) deletes the listed Things; only their O(config[].name) or O(config[].uuid) is used.
         Things that do not exist are skipped and counted as RV(summary.absent). An empty O(config) deletes nothing.
