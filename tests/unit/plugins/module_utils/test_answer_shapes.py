@@ -19,6 +19,7 @@ from ansible_collections.acreto.platform.plugins.module_utils._client import Acr
 from ansible_collections.acreto.platform.plugins.module_utils._errors import AcretoError
 from ansible_collections.acreto.platform.plugins.module_utils._scope import AcretoScope
 from ansible_collections.acreto.platform.plugins.module_utils._thing import Thing
+from ansible_collections.acreto.platform.tests.unit.plugins.module_utils.test_client import calls
 
 ENDPOINT = "https://api.example.test/v2"
 CUSTOMER = "6741632b-b337-4cd0-3cbc-e900e2c77fa3"
@@ -40,16 +41,6 @@ def make_client(**kwargs):
     options = dict(token="tok-0", retries=1, backoff_factor=0.001, backoff_max=0.005)
     options.update(kwargs)
     return AcretoClient(ENDPOINT, **options)
-
-
-@pytest.fixture(name="api")
-def fixture_api():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-def sent(api):
-    return [(call.request.method, call.request.url.split("/v2", 1)[1]) for call in api.calls]
 
 
 def failure(call):
@@ -88,7 +79,7 @@ LIST_SHAPES = [
 def test_a_list_of_another_shape_fails_in_one_line_that_names_the_request(api, shape, answer, message):
     api.get(url(DEVICES), **answer)
     assert failure(lambda: make_client().get_list(DEVICES, "Thing")) == message
-    assert sent(api) == [("GET", "/" + DEVICES)]
+    assert calls(api) == [("GET", "/" + DEVICES)]
 
 
 def test_an_ecosystem_needs_a_status():
@@ -118,7 +109,7 @@ def test_pages_are_followed_through_link_headers_relative_and_absolute(api):
     api.get(url(DEVICES), json=[thing(4)], match=[responses.matchers.query_string_matcher("page=3")])
     client = make_client()
     assert [item["name"] for item in client.get_list(DEVICES, "Thing")] == ["cam-01", "cam-02", "cam-03", "cam-04"]
-    assert sent(api) == [("GET", "/" + DEVICES), ("GET", "/%s?page=2" % DEVICES), ("GET", "/%s?page=3" % DEVICES)]
+    assert calls(api) == [("GET", "/" + DEVICES), ("GET", "/%s?page=2" % DEVICES), ("GET", "/%s?page=3" % DEVICES)]
     assert client.request_count == {"GET": 3}
 
 
@@ -223,7 +214,7 @@ def test_null_is_never_taken_for_no_things(api):
     message = failure(lambda: Thing(scope(api), {"name": "cam-01", "profile_group": GROUP}).ensure("present"))
     assert message == ("Listing the things of ecosystem 'Lab' failed: GET /%s returned 200 with null where a list of "
                        "Things was expected" % DEVICES)
-    assert [method for method, path in sent(api)] == ["POST", "GET", "GET"]  # the login and two reads, no write
+    assert [method for method, path in calls(api)] == ["POST", "GET", "GET"]  # the login and two reads, no write
 
 
 # --- fields of a newer API ------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
-import responses
 import urllib3.util.retry
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 from urllib3.util.retry import RequestHistory
@@ -92,12 +91,6 @@ def login_reply(token=NEW_TOKEN, **extra):
     body = {"accessToken": token, "customers": [{"name": "Documentation", "uuid": CUSTOMER}]}
     body.update(extra)
     return body
-
-
-@pytest.fixture(name="api")
-def fixture_api():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 def calls(api):
