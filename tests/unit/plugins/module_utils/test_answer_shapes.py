@@ -222,6 +222,7 @@ def test_null_is_never_taken_for_no_things(api):
 # A profile group given by uuid is taken as it is: no request.
 NO_REQUESTS = types.SimpleNamespace(profile_group_uuid=lambda value, listed=True: value)
 
+
 @pytest.mark.parametrize("state", ["replaced", "overridden"])
 def test_a_replacement_resets_the_managed_fields_and_keeps_the_others(state):
     current = dict(THING, description="door camera", labels={"zone": "hall"})
