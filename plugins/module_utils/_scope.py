@@ -73,10 +73,6 @@ class AcretoScope:
         other._ecosystem = ecosystem
         return other
 
-    def call(self, action, method, path, body=None, missing_ok=False):
-        """One request; an API error is raised led by `action`, except a 404 when missing_ok (then None)."""
-        return self._during(action, lambda: self.client.request(method, path, body=body), missing_ok)
-
     def read_list(self, action, path, what, required=NAMED):
         """The list that GET path answers, each item an object with the required keys; any other answer raises."""
         return self._during(action, lambda: self.client.get_list(path, what, required))
@@ -87,6 +83,7 @@ class AcretoScope:
 
     @staticmethod
     def _during(action, send, missing_ok=False):
+        """send(); an API error is raised led by `action`, except a 404 when missing_ok (then None)."""
         try:
             return send()
         except AcretoError as err:
