@@ -236,3 +236,15 @@ def test_a_merge_keeps_the_fields_it_does_not_manage():
     current = dict(THING, description="door camera")
     wanted = Thing(NO_REQUESTS, {"asset_value": 3}).wanted(current)
     assert wanted == dict(current, assetValue=3)
+
+
+@pytest.mark.parametrize("answer", [dict(json="created"), dict(json=["cam-01"]), dict(body="")])
+def test_a_create_answered_in_another_shape_reports_the_thing_as_listed(api, answer):
+    api.get(url(ECOSYSTEMS), json=[ECO])
+    api.get(url(ECOSYSTEMS + "/%s/groups" % ECOSYSTEM), json=[{"name": "Profile Group 1", "uuid": GROUP}])
+    api.get(url(DEVICES), json=[])  # before the create: none; after it (the same URL again): the new one
+    api.get(url(DEVICES), json=[THING])
+    api.post(url(DEVICES), status=201, **answer)
+    result = Thing(scope(api), {"name": "cam-01", "profile_group": "Profile Group 1"}).ensure("present")
+    assert result["changed"] is True and result["thing"] == THING
+    assert [method for method, path in calls(api)] == ["POST", "GET", "GET", "GET", "POST", "GET"]
