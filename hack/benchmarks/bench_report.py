@@ -409,9 +409,9 @@ def header(report):
         % report["date"],
         "simulator on 127.0.0.1 with a commit time of 0 (row 5: %d s), on loopback and at %d ms a request. Median of %d runs"
         % (report["commit_seconds"], report["latency_ms"], report["runs"]),
-        "for every figure except rows 1, 4 and 7a, the loops (c) and (d) and the sweep, which ran once each. Requests are the",
-        "simulator's log of /v2 requests, logins (POST /auth/login) included. Wall times of Ansible are whole",
-        "`ansible-playbook` runs.",
+        "for every figure except rows 1, 4 and 7a, the loops (c) and (d), row 6 from the cache and with `--list`, and the",
+        "sweep, which ran once each. Requests are the simulator's log of /v2 requests, logins (POST /auth/login) included.",
+        "Wall times of Ansible are whole `ansible-playbook` runs.",
         "",
         "Machine: %s, %d cores; Python %s; %s. The whole benchmark took %.0f s; the load average (1 minute) was %.2f"
         % (report["machine"], report["cores"], report["python"], report["ansible"], report["total"], load_start[0]),
