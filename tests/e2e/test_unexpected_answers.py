@@ -64,7 +64,7 @@ MODULES = {
 
 def shape(module, method, path, body, message, content_type=None, headers=None):
     """One malformed answer: the module that reads it, the fault, and the words its failure must hold."""
-    fault = {"method": method, "path": re.escape("/v2" + path) + "$", "body": body, "count": 1}
+    fault = {"method": method, "path": "^/v2" + path + "$", "body": body, "count": 1}
     if content_type:
         fault["content_type"] = content_type
     if headers:
