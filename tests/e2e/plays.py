@@ -4,7 +4,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ast
 import json
+import re
 
 CUSTOMER = "6741632b-b337-4cd0-3cbc-e900e2c77fa3"
 DOC = "Documentation Ecosystem"
@@ -113,3 +115,18 @@ def ctl_task(sim, method, path, body=None):
     if body is not None:
         task["ansible.builtin.uri"].update(body=body, body_format="json")
     return task
+
+
+def examples_of(path):
+    """The EXAMPLES text of a plugin's source file, or None."""
+    with open(path, encoding="utf-8") as handle:
+        tree = ast.parse(handle.read())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [t.id for t in node.targets if isinstance(t, ast.Name)] == ["EXAMPLES"]:
+            return node.value.value
+    return None
+
+
+def yaml_blocks(text):
+    """The fenced YAML blocks of a Markdown text."""
+    return re.findall(r"```ya?ml\n(.*?)```", text, re.S)

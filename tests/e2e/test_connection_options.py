@@ -4,14 +4,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import ast
 import glob
 import os
-import re
 
 import yaml
 
 from jobs import REPO, _Loader
+from plays import examples_of, yaml_blocks
 
 CONNECTION_OPTIONS = {"endpoint", "username", "password", "token", "validate_certs", "ca_path", "timeout"}
 
@@ -25,14 +24,10 @@ def sources():
     for path in [os.path.join(REPO, "README.md")] + glob.glob(os.path.join(REPO, "docs", "*.md")) + \
             glob.glob(os.path.join(REPO, "roles", "*", "README.md")):
         with open(path, encoding="utf-8") as handle:
-            for number, block in enumerate(re.findall(r"```ya?ml\n(.*?)```", handle.read(), re.S)):
+            for number, block in enumerate(yaml_blocks(handle.read())):
                 yield "%s (YAML block %d)" % (os.path.relpath(path, REPO), number + 1), block
     for path in glob.glob(os.path.join(REPO, "plugins", "modules", "*.py")):
-        with open(path, encoding="utf-8") as handle:
-            tree = ast.parse(handle.read())
-        for node in tree.body:
-            if isinstance(node, ast.Assign) and [t.id for t in node.targets if isinstance(t, ast.Name)] == ["EXAMPLES"]:
-                yield "%s EXAMPLES" % os.path.relpath(path, REPO), node.value.value
+        yield "%s EXAMPLES" % os.path.relpath(path, REPO), examples_of(path)
 
 
 def module_calls(data):

@@ -5,18 +5,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
-import re
 
 import yaml
 
 from conftest import REPO
+from plays import yaml_blocks
 
 # (document, file it shows)
 SHOWN = [("docs/scaling.md", "playbooks/inventory/hosts.yml")]
-
-
-def yaml_blocks(text):
-    return re.findall(r"```yaml\n(.*?)```", text, re.S)
 
 
 def test_shown_files_match_the_repository():

@@ -9,7 +9,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import ast
 import copy
 import json
 import os
@@ -21,7 +20,7 @@ import yaml
 
 from acreto_sim.testing import USERNAME, SimulatorProcess
 from conftest import PASSWORD, REPO, writes
-from plays import CUSTOMER, DOC_UUID, LAB_UUID, log_of
+from plays import CUSTOMER, DOC_UUID, LAB_UUID, examples_of, log_of
 
 SEED = os.path.join(REPO, "simulator", "acreto_sim", "default_seed.yaml")
 CAMERAS = "9a4d2c71-0e3b-4f58-b6a2-7c1d9e0f3b64"
@@ -69,12 +68,9 @@ def example_sim(tmp_path_factory):
 
 
 def examples(path):
-    with open(path, encoding="utf-8") as handle:
-        tree = ast.parse(handle.read())
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and [t.id for t in node.targets if isinstance(t, ast.Name)] == ["EXAMPLES"]:
-            return node.value.value
-    raise AssertionError("%s has no EXAMPLES" % path)
+    text = examples_of(path)
+    assert text is not None, "%s has no EXAMPLES" % path
+    return text
 
 
 def on_simulator(text, sim):
